@@ -1,0 +1,49 @@
+package dev.slipway.common.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitInfoTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsCommitBranchTagsAndDirtiness() throws Exception {
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("feature/Login-Form").call()) {
+      Files.writeString(dir.resolve("a.txt"), "a");
+      git.add().addFilepattern("a.txt").call();
+      RevCommit c = git.commit().setMessage("one").setAuthor("t", "t@t").setCommitter("t", "t@t").setSign(false).call();
+      git.tag().setName("v1.2.3").setAnnotated(true).setMessage("rel").setTagger(new org.eclipse.jgit.lib.PersonIdent("t", "t@t")).call();
+      GitInfo info = GitInfo.read(dir, Map.of()).orElseThrow();
+      assertThat(info.commit()).isEqualTo(c.name());
+      assertThat(info.shortCommit()).hasSize(7);
+      assertThat(info.branch()).isEqualTo("feature/Login-Form");
+      assertThat(info.tags()).containsExactly("v1.2.3");
+      assertThat(info.dirty()).isFalse();
+      Files.writeString(dir.resolve("a.txt"), "b");
+      assertThat(GitInfo.read(dir, Map.of()).orElseThrow().dirty()).isTrue();
+    }
+  }
+
+  @Test
+  void detachedCheckoutTakesBranchFromGithubActions() {
+    GitInfo detached = new GitInfo("0123456789abcdef", null, java.util.List.of(), false, null);
+    GitInfo info = GitInfo.withEnvironment(detached, Map.of(
+        "GITHUB_REF_TYPE", "branch", "GITHUB_REF_NAME", "main", "GITHUB_REPOSITORY", "acme/svc"));
+    assertThat(info.branch()).isEqualTo("main");
+    assertThat(info.remoteUrl()).isEqualTo("https://github.com/acme/svc");
+    GitInfo tagged = GitInfo.withEnvironment(detached, Map.of("GITHUB_REF_TYPE", "tag", "GITHUB_REF_NAME", "v2.0.0"));
+    assertThat(tagged.tags()).containsExactly("v2.0.0");
+  }
+
+  @Test
+  void outsideARepositoryWithoutCiVariablesThereIsNothing() {
+    assertThat(GitInfo.read(dir, Map.of())).isEmpty();
+  }
+}
