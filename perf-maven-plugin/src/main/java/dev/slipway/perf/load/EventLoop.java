@@ -47,6 +47,8 @@ final class EventLoop implements Runnable {
   private long nextArrivalAt;
   private int wheelPos;
   private long lastTimeoutScan;
+  /** Connections with {@code waiting} set, so the loop only scans for due timers when there are any. */
+  private int waitingCount;
 
   private record Arrival(int scenario, long intended) {}
 
@@ -183,7 +185,8 @@ final class EventLoop implements Runnable {
   /** Hands waiting arrivals to idle connections (open model). */
   private void dispatch(long now) {
     while (!pending.isEmpty()) {
-      Conn c = idle.pollFirst();
+      // Most recently used first: a small hot set of connections serves the load, the rest stay idle.
+      Conn c = idle.pollLast();
       if (c == null) {
         if (conns.size() >= maxConnections) {
           return;
@@ -233,11 +236,18 @@ final class EventLoop implements Runnable {
     }
   }
 
+  private void setWaiting(Conn c, boolean waiting) {
+    if (c.waiting != waiting) {
+      waitingCount += waiting ? 1 : -1;
+      c.waiting = waiting;
+    }
+  }
+
   private void send(Conn c, long intended) {
     CompiledPlan.Step step = plan.scenarios[c.scenario][c.step];
     c.intended = intended;
     c.inFlight = true;
-    c.waiting = false;
+    setWaiting(c, false);
     c.parser.reset(step.head);
     c.out = ByteBuffer.wrap(step.request);
     if (c.connected) {
@@ -351,7 +361,7 @@ final class EventLoop implements Runnable {
       next.step = 0;
     }
     if (step.thinkNanos > 0) {
-      next.waiting = true;
+      setWaiting(next, true);
       next.readyAt = now + step.thinkNanos;
     } else {
       send(next, now);
@@ -361,6 +371,9 @@ final class EventLoop implements Runnable {
   /** Sends for connections whose think time or backoff has passed; returns when the next one is due. */
   private long resumeWaiting(long now) {
     long next = ArrivalSchedule.END;
+    if (waitingCount == 0) {
+      return next;
+    }
     for (int i = 0; i < conns.size(); i++) {
       Conn c = conns.get(i);
       if (!c.waiting) {
@@ -368,7 +381,7 @@ final class EventLoop implements Runnable {
       }
       if (c.readyAt <= now) {
         if (c.scenario < 0) {
-          c.waiting = false;
+          setWaiting(c, false);
           beginScenario(c, now);
         } else {
           send(c, c.readyAt);
@@ -401,13 +414,14 @@ final class EventLoop implements Runnable {
     control.failure(message);
     boolean wasActive = c.inFlight || c.waiting;
     c.inFlight = false;
+    setWaiting(c, false);
     discard(c);
     if (!open && wasActive && !control.aborted()) {
       // The virtual user carries on with a fresh connection after a short backoff, so a dead server is not hammered.
       Conn fresh = newConn();
       if (fresh != null) {
         fresh.scenario = -1;
-        fresh.waiting = true;
+        setWaiting(fresh, true);
         fresh.readyAt = System.nanoTime() + (cause == Failure.CONNECT ? RECONNECT_BACKOFF_NANOS : 0);
       }
     }
@@ -427,6 +441,7 @@ final class EventLoop implements Runnable {
   }
 
   private void discard(Conn c) {
+    setWaiting(c, false);
     conns.remove(c);
     idle.remove(c);
     closeQuietly(c);

@@ -303,7 +303,7 @@ public final class LoadRunner {
       if (now - start < config.warmup().toNanos()) {
         line.append("  (warm-up)");
       }
-      if (progress.report(line.toString(), last)) {
+      if (progress.report(line.toString(), last && secs >= 0.5)) {
         lastProgressAt = now;
         lastProgressResponses = responses;
       }
