@@ -140,10 +140,17 @@ public final class ScenarioFile {
       for (int i = 0; i < flow.size(); i++) {
         String sat = at + "/flow/" + i;
         JsonNode step = flow.get(i);
-        if (!step.isObject() || step.size() != 1) {
+        if (!step.isObject() || step.isEmpty()) {
           throw error(sat, "expected one step such as {get: {url: /path}} or {think: 1}");
         }
         String kind = step.fieldNames().next();
+        if (!METHODS.contains(kind) && !kind.equals("think")) {
+          throw error(sat, "flow step '" + kind + "' is not supported; supported: get, post, put, patch, delete, "
+              + "head, think");
+        }
+        if (step.size() != 1) {
+          throw error(sat, "a step has exactly one key such as get or think");
+        }
         JsonNode v = step.get(kind);
         if (kind.equals("think")) {
           if (steps.isEmpty()) {
@@ -154,10 +161,6 @@ public final class ScenarioFile {
           steps.add(new RequestSpec(prev.name(), prev.method(), prev.path(), prev.headers(), prev.body(),
               prev.expect(), think));
           continue;
-        }
-        if (!METHODS.contains(kind)) {
-          throw error(sat, "flow step '" + kind + "' is not supported; supported: get, post, put, patch, delete, "
-              + "head, think");
         }
         String rat = sat + "/" + kind;
         allow(v, rat, Set.of("url", "json", "body", "headers", "name", "expect"));
