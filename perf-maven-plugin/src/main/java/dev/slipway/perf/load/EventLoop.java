@@ -47,6 +47,8 @@ final class EventLoop implements Runnable {
   private long nextArrivalAt;
   private int wheelPos;
   private long lastTimeoutScan;
+  /** Connections whose TCP connect has not completed yet. */
+  private int connecting;
   /** Connections with {@code waiting} set, so the loop only scans for due timers when there are any. */
   private int waitingCount;
 
@@ -182,21 +184,27 @@ final class EventLoop implements Runnable {
     return false;
   }
 
-  /** Hands waiting arrivals to idle connections (open model). */
+  /**
+   * Hands waiting arrivals to idle connections (open model), oldest arrival first. New connections are opened only
+   * while fewer are being opened than arrivals wait, and are not bound to an arrival: whichever connection frees up
+   * or finishes connecting first takes the oldest one, so a slow connect does not hold an arrival back.
+   */
   private void dispatch(long now) {
     while (!pending.isEmpty()) {
       // Most recently used first: a small hot set of connections serves the load, the rest stay idle.
       Conn c = idle.pollLast();
       if (c == null) {
-        if (conns.size() >= maxConnections) {
+        if (conns.size() >= maxConnections || connecting >= pending.size()) {
           return;
         }
-        c = newConn();
-        if (c == null) {
+        Conn fresh = newConn();
+        if (fresh != null && fresh.connected) {
+          idle.addLast(fresh);
+        } else if (fresh == null) {
           Arrival a = pending.poll();
           count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
-          continue;
         }
+        continue;
       }
       Arrival a = pending.poll();
       c.scenario = a.scenario;
@@ -219,8 +227,11 @@ final class EventLoop implements Runnable {
       c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       boolean done = c.channel.connect(address);
       c.connected = done;
-      c.key = c.channel.register(selector, done ? 0 : SelectionKey.OP_CONNECT, c);
+      c.key = c.channel.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
       conns.add(c);
+      if (!done) {
+        connecting++;
+      }
       control.connectionOpened();
       return c;
     } catch (IOException e) {
@@ -273,14 +284,23 @@ final class EventLoop implements Runnable {
       if (k.isConnectable()) {
         c.channel.finishConnect();
         c.connected = true;
+        connecting--;
         if (c.inFlight) {
           write(c);
         } else {
           k.interestOps(SelectionKey.OP_READ);
+          if (open && !c.waiting) {
+            idle.addLast(c);
+          }
         }
         return;
       }
     } catch (IOException e) {
+      if (open && !c.inFlight && !c.waiting && !pending.isEmpty()) {
+        // The attempt was made for the oldest waiting arrival: it fails with the connection.
+        Arrival a = pending.pollFirst();
+        count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
+      }
       fail(c, Failure.CONNECT, "connect to " + address + ": " + e.getMessage());
       return;
     }
@@ -441,6 +461,9 @@ final class EventLoop implements Runnable {
   }
 
   private void discard(Conn c) {
+    if (!c.connected && conns.contains(c)) {
+      connecting--;
+    }
     setWaiting(c, false);
     conns.remove(c);
     idle.remove(c);
