@@ -38,6 +38,10 @@ final class EventLoop implements Runnable {
   private final long end;
   private final long timeoutNanos;
 
+  /** Microseconds from each request's intended send time to when it was written: the generator's own delay. */
+  final org.HdrHistogram.Histogram sendLag = new org.HdrHistogram.Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
+  /** Responses received before the end of the schedule (after warm-up), for the achieved rate. */
+  long inWindow;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final ArrayDeque<Conn> idle = new ArrayDeque<>();
   private final List<Conn> conns = new ArrayList<>();
@@ -65,6 +69,8 @@ final class EventLoop implements Runnable {
     int step;
     long intended;
     boolean inFlight;
+    /** The request's first bytes have not been written yet (for the send-lag histogram). */
+    boolean unsent;
     /** Waiting to send at {@code readyAt} (think time, or reconnect backoff). */
     boolean waiting;
     long readyAt;
@@ -261,6 +267,7 @@ final class EventLoop implements Runnable {
     setWaiting(c, false);
     c.parser.reset(step.head);
     c.out = ByteBuffer.wrap(step.request);
+    c.unsent = true;
     if (c.connected) {
       write(c);
     }
@@ -268,6 +275,13 @@ final class EventLoop implements Runnable {
 
   private void write(Conn c) {
     try {
+      if (c.unsent) {
+        c.unsent = false;
+        long now = System.nanoTime();
+        if (c.intended >= warmupEnd && c.intended < end) {
+          sendLag.recordValue(Math.max(1, Math.min(EndpointStats.HIGHEST_MICROS, (now - c.intended) / 1000)));
+        }
+      }
       c.channel.write(c.out);
       c.key.interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     } catch (IOException e) {
@@ -357,6 +371,9 @@ final class EventLoop implements Runnable {
     control.responded();
     if (c.intended >= warmupEnd && (open || now <= end)) {
       plan.endpoints[step.endpoint].recordResponse(now - c.intended, step.expect.accepts(c.parser.status()));
+      if (now <= end) {
+        inWindow++;
+      }
     }
     boolean reuse = !c.parser.closeAfter();
     if (!reuse) {
