@@ -61,9 +61,10 @@ public record BuildConfig(
     jvmFlags = List.copyOf(jvmFlags);
     args = List.copyOf(args);
     entrypoint = List.copyOf(entrypoint);
-    environment = Map.copyOf(environment);
+    // sorted: jib writes maps in iteration order, and Map.copyOf's order changes from one JVM to the next
+    environment = sorted(environment);
     ports = List.copyOf(ports);
-    labels = Map.copyOf(labels);
+    labels = sorted(labels);
     extraDirectories = List.copyOf(extraDirectories);
     insecureRegistries = Set.copyOf(insecureRegistries);
   }
@@ -71,8 +72,12 @@ public record BuildConfig(
   /** A directory copied into the image at {@code into}, with octal permissions per glob of the in-image path. */
   public record ExtraDirectory(Path from, String into, Map<String, String> permissions) {
     public ExtraDirectory {
-      permissions = Map.copyOf(permissions);
+      permissions = sorted(permissions);
     }
+  }
+
+  static Map<String, String> sorted(Map<String, String> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
   }
 
   public boolean isScratch() {

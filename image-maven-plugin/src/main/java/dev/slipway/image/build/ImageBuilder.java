@@ -103,7 +103,8 @@ public final class ImageBuilder {
         String name = Platforms.name(platform);
         Path tar = tarDir.resolve(platform.getOs() + "-" + platform.getArchitecture() + ".tar");
         log.info("Building " + name + " from " + (base.isPresent() ? base.get() : "scratch"));
-        JibContainerBuilder builder = containerBuilder(config, base, baseCredentials, mainClass, platform);
+        JibContainerBuilder builder = containerBuilder(config, base, baseCredentials, mainClass, platform,
+            baseDigest);
         Containerizer containerizer = Containerizer.to(TarImage.at(tar).named(jibRef(layoutName(config))))
             .setApplicationLayersCache(config.workDir().resolve("cache"))
             .setAllowInsecureRegistries(allowHttp)
@@ -153,7 +154,7 @@ public final class ImageBuilder {
   }
 
   private JibContainerBuilder containerBuilder(BuildConfig c, Optional<ImageRef> base,
-      Optional<RegistryCredentials> baseCredentials, String mainClass, Platform platform)
+      Optional<RegistryCredentials> baseCredentials, String mainClass, Platform platform, String baseDigest)
       throws IOException, InvalidInputException {
     JavaContainerBuilder java;
     if (base.isEmpty()) {
@@ -193,7 +194,11 @@ public final class ImageBuilder {
     if (c.user() != null && !c.user().isBlank()) {
       b.setUser(c.user());
     }
-    b.setLabels(c.labels());
+    Map<String, String> labels = new java.util.LinkedHashMap<>(c.labels());
+    if (baseDigest != null) {
+      labels.putIfAbsent("org.opencontainers.image.base.digest", baseDigest);
+    }
+    b.setLabels(labels);
     b.setCreationTime(c.creationTime());
     b.setFormat(ImageFormat.OCI);
     b.setPlatforms(Set.of(platform));
