@@ -151,4 +151,33 @@ class ImageBuilderTest {
       assertThat(lines).noneMatch(l -> l.contains("wrong-pass-canary"));
     }
   }
+
+  @Test
+  void anUnchangedRebuildIsUpToDateAndAnyInputChangeRebuilds() throws Exception {
+    ImageRef to = ImageRef.parse(registry.hostPort() + "/uptodate", "image.to");
+    BuildConfig c = config(work, to, work.resolve("layout"), "linux/amd64");
+    BuiltImage first = new ImageBuilder(log).build(c);
+    lines.clear();
+    BuiltImage second = new ImageBuilder(log).build(c);
+    assertThat(second).isEqualTo(first);
+    assertThat(lines).anyMatch(l -> l.startsWith("Image is up to date"));
+    assertThat(lines).noneMatch(l -> l.startsWith("Building "));
+
+    // a new tag in the registry config is a new input
+    lines.clear();
+    BuildConfig retagged = new BuildConfig(c.from(), c.platforms(), to, c.name(), List.of("1.0", "main", "extra"),
+        c.layoutDir(), work, classes, List.of(), List.of(), null, c.jvmFlags(), List.of(), List.of(),
+        c.environment(), c.ports(), c.workingDirectory(), c.user(), c.labels(), List.of(), c.creationTime(),
+        c.appRoot(), c.insecureRegistries(), null, null);
+    new ImageBuilder(log).build(retagged);
+    assertThat(lines).anyMatch(l -> l.startsWith("Building linux/amd64"));
+
+    // a changed class file is a new input, even with the same configuration
+    Path classFile = classes.resolve("app/Hello.class");
+    Files.setLastModifiedTime(classFile, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(classFile).toMillis() + 5000));
+    lines.clear();
+    new ImageBuilder(log).build(retagged);
+    assertThat(lines).anyMatch(l -> l.startsWith("Building linux/amd64"));
+  }
 }
