@@ -89,12 +89,10 @@ public final class ImageBuilder {
 
     OciLayout layout;
     String baseDigest = null;
-    String previous = System.getProperty("sendCredentialsOverHttp");
+    if (allowHttp) {
+      CredentialsOverHttp.allow();
+    }
     try {
-      if (allowHttp) {
-        // jib and RegistryClient read this switch; it is on only while talking to registries the user listed
-        System.setProperty("sendCredentialsOverHttp", "true");
-      }
       if (base.isPresent()) {
         baseDigest = resolveBaseDigest(base.get(), baseCredentials, config);
       }
@@ -153,10 +151,8 @@ public final class ImageBuilder {
     } catch (Exception e) {
       throw translate(e, config);
     } finally {
-      if (previous == null) {
-        System.clearProperty("sendCredentialsOverHttp");
-      } else {
-        System.setProperty("sendCredentialsOverHttp", previous);
+      if (allowHttp) {
+        CredentialsOverHttp.release();
       }
     }
   }
