@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 final class EventLoop implements Runnable {
   private static final long TIMEOUT_SCAN_NANOS = 10_000_000L;
   private static final long RECONNECT_BACKOFF_NANOS = 10_000_000L;
+  private static final long MAX_PARK_NANOS = 100_000L;
 
   private final RunControl control;
   private final CompiledPlan plan;
@@ -156,9 +157,11 @@ final class EventLoop implements Runnable {
       if (wait >= 1_000_000L) {
         ready = selector.select(wait / 1_000_000L);
       } else {
+        // Selectors time out in whole milliseconds; for shorter waits poll, parking at most 100 µs at a time so a
+        // response that arrives meanwhile is not left waiting (which would inflate its latency) for long.
         ready = selector.selectNow();
         if (ready == 0 && wait > 0) {
-          LockSupport.parkNanos(wait);
+          LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
         }
       }
       if (ready > 0) {
