@@ -79,9 +79,10 @@ public final class LoadRunner {
     }
     log.info(String.format(Locale.ROOT, "load %s: %s, %s, %d event loop(s), warm-up %s excluded", config.target(),
         describe(config), human(config.runLength()), workers, human(config.warmup())));
+    // The monitor opens the histogram log, so a log that cannot be written fails before any load is sent.
+    Monitor monitor = new Monitor(config, plan, control, start, open, histogramLog, wallStart);
     threads.forEach(Thread::start);
 
-    Monitor monitor = new Monitor(config, plan, control, start, open, histogramLog, wallStart);
     long abortedAt;
     try {
       abortedAt = monitor.watch(threads, start + runNanos + config.timeout().toNanos() + 5 * TICK_NANOS);
