@@ -182,8 +182,7 @@ public class LoadMojo extends AbstractMojo {
         rampTo, Durations.parse(duration, "perf.duration"), connections, model, threads,
         warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),
         runs, Durations.parse(progressInterval, "perf.progressInterval"), outputDirectory(), start,
-        packagedJar == null ? null : packagedJar.toPath(), basedir == null ? new File(".").toPath()
-            : basedir.toPath(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
+        packagedJar == null ? null : packagedJar.toPath(), workDir(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
         Map.of());
   }
 
@@ -192,6 +191,11 @@ public class LoadMojo extends AbstractMojo {
     String p = outputDirectory.getPath();
     return p.contains("${") ? java.nio.file.Path.of("target", "slipway", "perf").toAbsolutePath()
         : outputDirectory.toPath();
+  }
+
+  private java.nio.file.Path workDir() {
+    return basedir == null || basedir.getPath().contains("${") ? java.nio.file.Path.of("").toAbsolutePath()
+        : basedir.toPath();
   }
 
   private static URI uri(String s, String parameter) throws InvalidInputException {
