@@ -62,4 +62,19 @@ class ArtilleryScriptRunTest {
       assertThat(dir.resolve("out/load-run-1.json")).exists();
     }
   }
+
+  @Test
+  void closedModelVirtualUsersPauseForTheirThinkTime() throws Exception {
+    try (StallingServer server = new StallingServer(0, 0)) {
+      RequestSpec thinking = new RequestSpec(null, "GET", "/think", null, null, null, Duration.ofMillis(100));
+      LoadConfig cfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(thinking, 1)), WorkloadModel.CLOSED, null,
+          Duration.ofSeconds(1), 2, 1, Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(5), null);
+
+      RunResult r = new LoadRunner(Log.silent()).run(cfg, 1, null);
+
+      // Two users, one request per ~100 ms each: about 20 in a second, not thousands.
+      assertThat(r.endpoint("GET /think").orElseThrow().requests()).isBetween(14L, 22L);
+      assertThat(r.total().errors().total()).isZero();
+    }
+  }
 }
