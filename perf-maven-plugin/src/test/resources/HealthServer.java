@@ -2,12 +2,16 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** A stand-in service for perf.start tests: answers 200 on every path, on 127.0.0.1 and the port given. */
+/**
+ * A stand-in service for perf.start tests: answers 200 on every path, on 127.0.0.1 and the port given as argument or
+ * in the PORT environment variable.
+ */
 public class HealthServer {
   public static void main(String[] args) throws Exception {
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    String port = args.length > 0 ? args[0] : System.getenv("PORT");
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        Integer.parseInt(args[0])), 128);
+        Integer.parseInt(port)), 128);
     s.createContext("/", ex -> {
       byte[] b = "up\n".getBytes();
       ex.sendResponseHeaders(200, b.length);
@@ -15,6 +19,6 @@ public class HealthServer {
       ex.close();
     });
     s.start();
-    System.out.println("listening on " + args[0]);
+    System.out.println("listening on " + port);
   }
 }

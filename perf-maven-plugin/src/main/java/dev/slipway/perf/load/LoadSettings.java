@@ -28,6 +28,7 @@ import java.util.Map;
  * @param workDir working directory of the started service
  * @param health URL polled until the started service answers; {@code null}: the target
  * @param startTimeout how long to wait for the health URL
+ * @param startEnvironment extra environment variables for the started service (e.g. its port)
  */
 public record LoadSettings(
     URI target,
@@ -50,11 +51,13 @@ public record LoadSettings(
     Path workDir,
     URI health,
     Duration startTimeout,
+    Map<String, String> startEnvironment,
     Map<String, String> labels) {
 
   public LoadSettings {
     requests = requests == null ? List.of() : List.copyOf(requests);
     phases = phases == null ? List.of() : List.copyOf(phases);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    startEnvironment = startEnvironment == null ? Map.of() : Map.copyOf(startEnvironment);
   }
 }

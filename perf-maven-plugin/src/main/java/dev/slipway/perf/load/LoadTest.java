@@ -43,7 +43,8 @@ public final class LoadTest {
       if (s.start() != null && !s.start().isBlank()) {
         List<String> command = ServiceProcess.command(s.start(), s.packagedJar());
         URI health = s.health() != null ? s.health() : config.target();
-        service = ServiceProcess.start(command, s.workDir(), s.outputDir().resolve("service.log"), health,
+        service = ServiceProcess.start(command, s.startEnvironment(), s.workDir(),
+            s.outputDir().resolve("service.log"), health,
             s.startTimeout() == null ? Duration.ofSeconds(60) : s.startTimeout(), log);
       }
       LoadRunner runner = new LoadRunner(log);

@@ -87,14 +87,19 @@ public final class ServiceProcess implements AutoCloseable {
     return out;
   }
 
-  /** Starts {@code command} in {@code workDir} and waits until {@code health} answers, at most {@code timeout}. */
-  public static ServiceProcess start(List<String> command, Path workDir, Path logFile, URI health, Duration timeout,
-      Log log) throws ServiceStartException {
+  /**
+   * Starts {@code command} in {@code workDir} with {@code environment} added to this process's, and waits until
+   * {@code health} answers, at most {@code timeout}.
+   */
+  public static ServiceProcess start(List<String> command, java.util.Map<String, String> environment, Path workDir,
+      Path logFile, URI health, Duration timeout, Log log) throws ServiceStartException {
     Process p;
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
-      p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(logFile.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(logFile.toFile());
+      pb.environment().putAll(environment);
+      p = pb.start();
     } catch (IOException e) {
       throw new ServiceStartException("perf.start: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
     }

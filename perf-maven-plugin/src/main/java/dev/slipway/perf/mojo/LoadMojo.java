@@ -112,6 +112,10 @@ public class LoadMojo extends AbstractMojo {
   @Parameter(property = "perf.health")
   String health;
 
+  /** Extra environment variables for the started service, e.g. {@code <PORT>8081</PORT>} (POM only). */
+  @Parameter
+  Map<String, String> startEnvironment;
+
   /** How long to wait for the started service's health URL. */
   @Parameter(property = "perf.startTimeout", defaultValue = "60s")
   String startTimeout;
@@ -183,7 +187,7 @@ public class LoadMojo extends AbstractMojo {
         warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),
         runs, Durations.parse(progressInterval, "perf.progressInterval"), outputDirectory(), start,
         packagedJar == null ? null : packagedJar.toPath(), workDir(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
-        Map.of());
+        startEnvironment, Map.of());
   }
 
   /** Without a project, Maven leaves {@code ${project.basedir}} unresolved; use ./target/slipway/perf then. */

@@ -44,7 +44,7 @@ class ArtilleryScriptRunTest {
           """.formatted(server.uri("")));
       LoadSettings s = new LoadSettings(null, script, null, null, null, null, null, 64, "auto", 1,
           Duration.ZERO, Duration.ofSeconds(2), 1, Duration.ofSeconds(5), dir.resolve("out"), null, null, dir,
-          null, null, null);
+          null, null, null, null);
 
       List<RunResult> results = new LoadTest(Log.silent()).execute(s);
 

@@ -17,7 +17,8 @@ class LoadTestResolveTest {
   static LoadSettings settings(String target, Double rate, Duration duration, Integer connections, String model,
       Duration warmup, List<Scenario> requests) {
     return new LoadSettings(target == null ? null : URI.create(target), null, requests, null, rate, null, duration,
-        connections, model, 0, warmup, null, 1, null, Path.of("target"), null, null, Path.of("."), null, null, null);
+        connections, model, 0, warmup, null, 1, null, Path.of("target"), null, null, Path.of("."), null, null, null,
+        null);
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,8 @@ class LoadMojoTest {
     Path out = dir.resolve("perf");
     LoadMojo m = mojo(out);
     m.target = "http://127.0.0.1:" + port + "/health";
-    m.start = "\"" + java + "\" \"" + source + "\" " + port;
+    m.start = "\"" + java + "\" \"" + source + "\"";
+    m.startEnvironment = Map.of("PORT", String.valueOf(port));
     m.basedir = dir.toFile();
     m.connections = 2;
     m.runs = 2;
