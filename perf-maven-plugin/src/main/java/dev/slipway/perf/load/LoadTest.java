@@ -36,6 +36,9 @@ public final class LoadTest {
   /** Everything run; results in run order. */
   public List<RunResult> execute(LoadSettings s)
       throws InvalidInputException, TargetUnreachableException, ServiceStartException, IOException {
+    if (s.scenarioFile() != null) {
+      ScenarioFile.load(s.scenarioFile()).warnings().forEach(log::warn);
+    }
     LoadConfig config = resolve(s);
     List<RunResult> results = new ArrayList<>();
     ServiceProcess service = null;

@@ -42,6 +42,7 @@ public final class ScenarioFile {
 
   private final Path file;
   private final String text;
+  private final List<String> warnings = new ArrayList<>();
 
   private ScenarioFile(Path file, String text) {
     this.file = file;
@@ -107,11 +108,18 @@ public final class ScenarioFile {
           r.has("think") ? duration(r.get("think"), at + "/think") : null);
       scenarios.add(Scenario.of(spec, weight(r, at)));
     }
-    return new Workload(target, phases, scenarios, file.toString());
+    return new Workload(target, phases, scenarios, file.toString(), warnings);
   }
 
   private Workload artillery(JsonNode root) throws InvalidInputException {
     JsonNode config = root.path("config");
+    for (String ignored : List.of("ensure", "http", "tls", "plugins")) {
+      if (config.has(ignored)) {
+        warnings.add(where("/config/" + ignored) + ": Artillery's '" + ignored + "' has no effect in perf:load"
+            + (ignored.equals("ensure") ? " (use perf:compare as the gate)" : "")
+            + (ignored.equals("plugins") ? " (per-endpoint metrics are always recorded)" : ""));
+      }
+    }
     for (String unsupported : List.of("payload", "variables", "processor", "environments")) {
       if (config.has(unsupported)) {
         throw error("/config/" + unsupported, "Artillery's '" + unsupported + "' is not supported; supported: "
@@ -173,7 +181,7 @@ public final class ScenarioFile {
       String name = sc.path("name").asText(null);
       scenarios.add(new Scenario(name, weight(sc, at), steps));
     }
-    return new Workload(target, phases, scenarios, file.toString());
+    return new Workload(target, phases, scenarios, file.toString(), warnings);
   }
 
   private List<Phase> phases(JsonNode node, String at) throws InvalidInputException {

@@ -5,11 +5,14 @@ import java.util.List;
 
 /**
  * What a scenario file or the POM describes: optionally a target and open-model phases, and the weighted
- * scenarios. {@code source} names where it came from, for messages.
+ * scenarios. {@code source} names where it came from, for messages; {@code warnings} lists settings of the file that
+ * are accepted but have no effect here (e.g. Artillery's {@code ensure} thresholds).
  */
-public record Workload(URI target, List<Phase> phases, List<Scenario> scenarios, String source) {
+public record Workload(URI target, List<Phase> phases, List<Scenario> scenarios, String source,
+    List<String> warnings) {
   public Workload {
     phases = phases == null ? List.of() : List.copyOf(phases);
     scenarios = List.copyOf(scenarios);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 }

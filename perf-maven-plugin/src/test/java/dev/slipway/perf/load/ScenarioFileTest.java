@@ -43,6 +43,9 @@ class ScenarioFileTest {
     assertThat(w.scenarios().get(1).steps().get(0).path()).isEqualTo("/analytics?days=7");
     // Schedule: 100 + 0 + 150 arrivals.
     assertThat(new ArrivalSchedule(w.phases()).arrivals()).isEqualTo(250);
+    // Settings that change nothing here are named, not silently dropped.
+    assertThat(w.warnings()).anyMatch(m -> m.contains("at /config/ensure") && m.contains("perf:compare"))
+        .anyMatch(m -> m.contains("/config/plugins"));
   }
 
   @Test
