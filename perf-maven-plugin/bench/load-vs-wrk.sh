@@ -67,17 +67,22 @@ scenarios:
       - get:
           url: "/"
 YML
-art_vals=()
+art_vals=(); span_vals=()
 for i in $(seq "$REPEAT"); do
   start=$(date +%s.%N)
   "$artillery" run --output "$work/artillery-$i.json" "$work/artillery.yml" >"$work/artillery-$i.log" 2>&1
   end=$(date +%s.%N)
-  # Achieved rate over the time Artillery needed for the schedule (it falls behind, so this exceeds the schedule).
-  a=$(json "$work/artillery-$i.json" "round(d['aggregate']['counters'].get('http.responses',0) / ((d['aggregate']['lastCounterAt']-d['aggregate']['firstCounterAt'])/1000.0), 1)")
-  echo "  run $i: Artillery $a req/s (asked $ART_RATE/s; wall time $(printf '%.1f' "$(echo "$end - $start" | bc)") s for a ${ART_SECS} s schedule)"
-  art_vals+=("$a")
+  wall=$(echo "$end - $start" | bc -l)
+  # The issue's definition: responses over the wall time Artillery needed for the schedule (it falls behind, so the
+  # run takes longer than the schedule). Also shown: responses over the span of Artillery's own counters, which
+  # leaves out its start-up and wind-down and is the stricter comparison.
+  a=$(json "$work/artillery-$i.json" "round(d['aggregate']['counters'].get('http.responses',0) / $wall, 1)")
+  sp=$(json "$work/artillery-$i.json" "round(d['aggregate']['counters'].get('http.responses',0) / ((d['aggregate']['lastCounterAt']-d['aggregate']['firstCounterAt'])/1000.0), 1)")
+  echo "  run $i: Artillery $a req/s over $(printf '%.1f' "$wall") s wall time ($sp req/s over its counter span; asked $ART_RATE/s for ${ART_SECS} s)"
+  art_vals+=("$a"); span_vals+=("$sp")
 done
 art_med=$(printf '%s\n' "${art_vals[@]}" | median)
+span_med=$(printf '%s\n' "${span_vals[@]}" | median)
 open_rate=$(printf '%.0f' "$(echo "$art_med * $OPEN_FACTOR" | bc -l)")
 
 echo "== 2b. perf:load open model at ${OPEN_FACTOR}x Artillery = $open_rate arrivals/s for 8 s"
@@ -108,5 +113,6 @@ s_med=$(printf '%s\n' "${s_vals[@]}" | median)
 echo
 echo "== medians of $REPEAT (load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 printf '  closed:  perf:load %s req/s vs wrk %s req/s -> %.2fx (target >= 0.70x)\n' "$perf_med" "$wrk_med" "$(echo "$perf_med / $wrk_med" | bc -l)"
-printf '  open:    perf:load %s req/s vs Artillery %s req/s -> %.1fx (target >= 40x)\n' "$open_med" "$art_med" "$(echo "$open_med / $art_med" | bc -l)"
+printf '  open:    perf:load %s req/s vs Artillery %s req/s (wall time) -> %.1fx (target >= 40x); vs %s req/s (counter span) -> %.1fx\n' \
+  "$open_med" "$art_med" "$(echo "$open_med / $art_med" | bc -l)" "$span_med" "$(echo "$open_med / $span_med" | bc -l)"
 printf '  20k/s:   achieved / scheduled = %.4f (target within 2%%: 0.98..1.02)\n' "$s_med"
