@@ -1,0 +1,20 @@
+package dev.slipway.image.sign;
+
+import java.util.List;
+
+/**
+ * The adapter to a Sigstore instance (OIDC token → Fulcio certificate → signature → Rekor entry). One certificate
+ * serves every digest of a call.
+ */
+public interface KeylessBackend {
+
+  /** A signature over one digest, with the material cosign and Sigstore bundles carry. */
+  record Signature(byte[] signature, String certificatePem, String chainPem, String bundleJson, TlogEntry tlog,
+      String identity, String issuer) {}
+
+  /** The Rekor v1 entry of a signature, as cosign's {@code dev.sigstore.cosign/bundle} annotation needs it. */
+  record TlogEntry(String body, long integratedTime, long logIndex, String logIdHex, String signedEntryTimestamp) {}
+
+  /** Signs each SHA-256 digest (32 bytes); returns one signature per digest, in order. */
+  List<Signature> sign(List<byte[]> sha256Digests) throws SigningException;
+}

@@ -1,0 +1,189 @@
+package dev.slipway.image.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sigstore.KeylessVerificationException;
+import dev.sigstore.KeylessVerifier;
+import dev.sigstore.TrustedRootProvider;
+import dev.sigstore.VerificationOptions;
+import dev.sigstore.bundle.Bundle;
+import dev.sigstore.strings.StringMatcher;
+import dev.slipway.common.Json;
+import dev.slipway.common.Redactor;
+import dev.slipway.image.registry.Digests;
+import dev.slipway.image.registry.ImageRef;
+import dev.slipway.image.registry.Referrers;
+import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.image.registry.TestImages;
+import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.Skopeo;
+import dev.slipway.testkit.sigstore.FakeSigstore;
+import dev.slipway.testkit.sigstore.NodeVerifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyless signing against the in-JVM Fulcio and Rekor, into a real registry; every bundle is verified by sigstore-java
+ * and by sigstore-js, and both reject a tampered digest, a wrong identity and a wrong issuer.
+ */
+class KeylessSigningTest {
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
+  @RegisterExtension static FakeSigstore sigstore = new FakeSigstore();
+  @TempDir Path out;
+
+  static final String IDENTITY = "https://github.com/slipway-dev/demo/.github/workflows/release.yml@refs/heads/main";
+  static final String ISSUER = FakeSigstore.GITHUB_ISSUER;
+
+  private RegistryClient client(String repo) {
+    return new RegistryClient(registry.hostPort(), repo, null, true, dev.slipway.common.Log.silent());
+  }
+
+  SignConfig config(ImageRef ref, String token, boolean platforms) {
+    return new SignConfig(ref, platforms, SignConfig.Mode.KEYLESS,
+        new SignConfig.Keyless(SignConfig.Instance.CUSTOM, sigstore.trustedRoot(), sigstore.signingConfig(),
+            new SignConfig.TokenSource.Explicit(token, "test")),
+        null, Map.of(), out, true, List.of(), null, true);
+  }
+
+  static VerificationOptions options(String san, String issuer) {
+    return VerificationOptions.builder().addCertificateMatchers(VerificationOptions.CertificateMatcher.fulcio()
+        .subjectAlternativeName(StringMatcher.string(san)).issuer(StringMatcher.string(issuer)).build()).build();
+  }
+
+  @Test
+  void signsIndexAndPlatformsInCosignLayoutAndBothVerifiersAgree() throws Exception {
+    RegistryClient c = client("keyless/app");
+    TestImages.Pushed image = TestImages.pushIndex(c, "1.0", "keyless");
+    String token = FakeSigstore.token(IDENTITY);
+    TestLog log = new TestLog();
+    Redactor redactor = new Redactor().add(token);
+    ImageSigner signer = new ImageSigner(log.redacting(redactor),
+        new SigstoreJavaKeyless(config(null, token, true).keyless(), Map.of(), redactor));
+
+    // a tag is resolved to its digest first
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/app:1.0", "image.ref");
+    SignResult result = signer.sign(config(ref, token, true));
+
+    assertThat(result.mode()).isEqualTo("keyless");
+    assertThat(result.signer()).isEqualTo(IDENTITY);
+    assertThat(result.issuer()).isEqualTo(ISSUER);
+    assertThat(result.reference()).isEqualTo(registry.hostPort() + "/keyless/app@" + image.digest());
+    assertThat(result.signatures()).extracting(SignResult.Signed::digest)
+        .containsExactly(image.digest(), image.amd64(), image.arm64());
+    assertThat(result.signatures()).allSatisfy(s -> assertThat(s.rekorLogIndex()).isGreaterThanOrEqualTo(1));
+    assertThat(Json.mapper().readTree(out.resolve("signatures/signatures.json").toFile()).path("signatures"))
+        .hasSize(3);
+
+    KeylessVerifier javaVerifier = KeylessVerifier.builder()
+        .trustedRootProvider(TrustedRootProvider.from(sigstore.trustedRoot())).build();
+    NodeVerifier node = NodeVerifier.locate();
+    Skopeo skopeo = new Skopeo(registry);
+    for (SignResult.Signed s : result.signatures()) {
+      // the legacy .sig tag, read back with skopeo
+      JsonNode sig = skopeo.inspectRawJson("docker://" + registry.hostPort() + "/keyless/app:" + s.signatureTag());
+      JsonNode layer = sig.path("layers").get(0);
+      assertThat(layer.path("mediaType").asText()).isEqualTo(SimpleSigning.MEDIA_TYPE);
+      JsonNode ann = layer.path("annotations");
+      assertThat(ann.path(CosignLayout.ANN_CERTIFICATE).asText()).startsWith("-----BEGIN CERTIFICATE-----");
+      assertThat(ann.path(CosignLayout.ANN_CHAIN).asText()).startsWith("-----BEGIN CERTIFICATE-----");
+      assertThat(ann.path(CosignLayout.ANN_SIGNATURE).asText()).isNotBlank();
+      JsonNode rekorBundle = Json.mapper().readTree(ann.path(CosignLayout.ANN_BUNDLE).asText());
+      assertThat(rekorBundle.path("SignedEntryTimestamp").asText()).isNotBlank();
+      assertThat(rekorBundle.path("Payload").path("logIndex").asLong()).isEqualTo(s.rekorLogIndex());
+      byte[] payload = c.getBlob(layer.path("digest").asText());
+      assertThat(SimpleSigning.parse(payload).manifestDigest()).isEqualTo(s.digest());
+      assertThat(SimpleSigning.parse(payload).dockerReference()).isEqualTo(registry.hostPort() + "/keyless/app");
+
+      Path bundleFile = out.resolve("signatures").resolve(s.bundle());
+      Bundle bundle = Bundle.from(bundleFile, StandardCharsets.UTF_8);
+      javaVerifier.verify(ImageSigner.sha256(payload), bundle, options(IDENTITY, ISSUER));
+      NodeVerifier.Result ok = node.verify(sigstore.trustedRoot(), bundleFile, payload, IDENTITY, ISSUER);
+      assertThat(ok.ok()).as(ok.toString()).isTrue();
+
+      // the bundle is also attached as a referrer, with the payload it signs
+      List<Referrers.Referrer> refs = new Referrers(c, dev.slipway.common.Log.silent())
+          .list(s.digest(), SigstoreBundles.MEDIA_TYPE);
+      assertThat(refs).extracting(Referrers.Referrer::digest).contains(s.referrer());
+      JsonNode artifact = c.getManifest(s.referrer()).json();
+      assertThat(artifact.path("subject").path("digest").asText()).isEqualTo(s.digest());
+      assertThat(c.getBlob(artifact.path("layers").get(0).path("digest").asText()))
+          .isEqualTo(Files.readAllBytes(bundleFile));
+    }
+
+    // negative cases, each rejected by both implementations
+    SignResult.Signed index = result.signatures().get(0);
+    Path indexBundle = out.resolve("signatures").resolve(index.bundle());
+    Bundle bundle = Bundle.from(indexBundle, StandardCharsets.UTF_8);
+    byte[] tampered = SimpleSigning.payload(registry.hostPort() + "/keyless/app", image.amd64(), Map.of());
+    assertThatThrownBy(() -> javaVerifier.verify(ImageSigner.sha256(tampered), bundle, options(IDENTITY, ISSUER)))
+        .isInstanceOf(KeylessVerificationException.class);
+    assertThat(node.verify(sigstore.trustedRoot(), indexBundle, tampered, IDENTITY, ISSUER).ok()).isFalse();
+
+    byte[] payload = Files.readAllBytes(out.resolve("signatures").resolve(Digests.hex(index.digest()) + ".payload.json"));
+    String otherIdentity = "https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main";
+    assertThatThrownBy(() -> javaVerifier.verify(ImageSigner.sha256(payload), bundle, options(otherIdentity, ISSUER)))
+        .isInstanceOf(KeylessVerificationException.class);
+    assertThat(node.verify(sigstore.trustedRoot(), indexBundle, payload, otherIdentity, ISSUER).ok()).isFalse();
+
+    String otherIssuer = "https://accounts.google.com";
+    assertThatThrownBy(() -> javaVerifier.verify(ImageSigner.sha256(payload), bundle, options(IDENTITY, otherIssuer)))
+        .isInstanceOf(KeylessVerificationException.class);
+    assertThat(node.verify(sigstore.trustedRoot(), indexBundle, payload, IDENTITY, otherIssuer).ok()).isFalse();
+
+    // the token never reaches logs or files
+    assertThat(log.all()).doesNotContain(token).contains("keylessly");
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain(token);
+      }
+    }
+    try (Stream<Path> files = Files.walk(registry.storage())) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain(token);
+      }
+    }
+  }
+
+  @Test
+  void signingTwiceKeepsBothSignatures() throws Exception {
+    RegistryClient c = client("keyless/twice");
+    String digest = TestImages.pushManifest(c, "amd64", "twice");
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/twice@" + digest, "image.ref");
+    String token = FakeSigstore.token("ci@example.com", "https://accounts.example.com");
+    ImageSigner signer = new ImageSigner(dev.slipway.common.Log.silent(),
+        new SigstoreJavaKeyless(config(ref, token, false).keyless(), Map.of(), new Redactor()));
+    signer.sign(config(ref, token, false));
+    SignResult second = signer.sign(config(ref, token, false));
+    assertThat(second.signer()).isEqualTo("ci@example.com");
+    assertThat(new CosignLayout(c).read(digest, CosignLayout.SIG)).hasSize(2);
+    assertThat(new Referrers(c, dev.slipway.common.Log.silent()).list(digest, SigstoreBundles.MEDIA_TYPE)).hasSize(2);
+  }
+
+  @Test
+  void fulcioRefusalIsReportedWithoutTheToken() throws Exception {
+    RegistryClient c = client("keyless/refused");
+    String digest = TestImages.pushManifest(c, "amd64", "refused");
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/refused@" + digest, "image.ref");
+    // a token without the sigstore audience: Fulcio refuses it
+    String claims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        "{\"iss\":\"https://x.example\",\"sub\":\"canary-subject\",\"aud\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+    String token = "eyJhbGciOiJSUzI1NiJ9." + claims + ".c2ln";
+    Redactor redactor = new Redactor().add(token);
+    ImageSigner signer = new ImageSigner(dev.slipway.common.Log.silent(),
+        new SigstoreJavaKeyless(config(ref, token, false).keyless(), Map.of(), redactor));
+    assertThatThrownBy(() -> signer.sign(config(ref, token, false)))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("audience")
+        .hasMessageNotContaining(token);
+    assertThat(new CosignLayout(c).read(digest, CosignLayout.SIG)).isEmpty();
+  }
+}
