@@ -31,6 +31,9 @@ import org.bouncycastle.pkcs.PKCSException;
  * Signing goes through the JCA. Error messages name the file, never its content or the password.
  */
 public final class PemKeySigner implements KeySigner {
+  // used for decryption only, never registered globally
+  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private final Path file;
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
@@ -70,7 +73,7 @@ public final class PemKeySigner implements KeySigner {
         }
         try {
           key = converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
-              new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password)));
+              new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password)));
         } catch (PKCSException e) {
           throw new InvalidInputException(parameter + ": cannot decrypt " + file + ": wrong password?");
         }
