@@ -15,11 +15,13 @@ import dev.slipway.image.sign.VerificationException;
 import dev.slipway.image.sign.VerifyConfig;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -99,6 +101,9 @@ public class VerifyMojo extends AbstractMojo {
 
   @Parameter(defaultValue = "${settings}", readonly = true)
   Settings settings;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  MavenSession session;
 
   @Component
   SettingsDecrypter decrypter;
@@ -183,7 +188,10 @@ public class VerifyMojo extends AbstractMojo {
       });
     }
     String registry = image.registry();
-    return new VerifyConfig(image, policy, predicates, workDir.toPath(), MavenCredentials.resolve(registry, username,
+    // without a POM Maven leaves ${project.build.directory} uninterpolated: use ./target/slipway
+    Path out = workDir.getPath().contains("${")
+        ? Path.of(session.getExecutionRootDirectory(), "target", "slipway") : workDir.toPath();
+    return new VerifyConfig(image, policy, predicates, out, MavenCredentials.resolve(registry, username,
         password, settings, decrypter, System.getenv(), redactor),
         BuildMojo.split(insecureRegistries).contains(registry));
   }

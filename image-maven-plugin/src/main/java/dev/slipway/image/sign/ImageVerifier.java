@@ -15,6 +15,7 @@ import dev.slipway.image.registry.RegistryClient;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -70,10 +71,11 @@ public final class ImageVerifier {
     verified = new Verified(verified.schemaVersion(), verified.reference(), verified.repository(), verified.digest(),
         verified.verifiedAt(), verified.mode(), verified.identity(), verified.issuer(), verified.keyId(),
         verified.signature(), predicates);
-    Json.writeFile(config.outputDir().resolve("verified.json"), verified);
+    Path file = config.outputDir().resolve("verified.json");
+    Json.writeFile(file, verified);
     log.info("Verified " + where + " (" + verified.mode() + ", "
         + (verified.identity() != null ? verified.identity() + " from " + verified.issuer() : "key " + verified.keyId())
-        + (predicates.isEmpty() ? "" : ", attestations " + predicates) + ")");
+        + (predicates.isEmpty() ? "" : ", attestations " + predicates) + "); wrote " + file);
     return verified;
   }
 

@@ -241,6 +241,19 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
+      // keep the JDK's CAs: a JVM using this store (a forked Maven) must still reach Maven Central
+      Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+      if (Files.isRegularFile(cacerts)) {
+        KeyStore jdk = KeyStore.getInstance(KeyStore.getDefaultType());
+        try (var in = Files.newInputStream(cacerts)) {
+          jdk.load(in, null);
+        }
+        for (String alias : java.util.Collections.list(jdk.aliases())) {
+          if (jdk.isCertificateEntry(alias)) {
+            ks.setCertificateEntry(alias, jdk.getCertificate(alias));
+          }
+        }
+      }
       ks.setCertificateEntry("slipway-fake-fulcio-tls", tlsCert);
       try (OutputStream out = Files.newOutputStream(trustStore())) {
         ks.store(out, TRUST_STORE_PASSWORD.toCharArray());
