@@ -154,6 +154,48 @@ class KeylessSigningTest {
   }
 
   @Test
+  void githubActionsAmbientTokenIsRequestedWithAudienceSigstore() throws Exception {
+    String requestToken = "canary-actions-request-token-93b1";
+    String idToken = FakeSigstore.token(IDENTITY);
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer actions = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    actions.createContext("/token", ex -> {
+      seen.add(ex.getRequestURI().getQuery() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+      boolean ok = ("Bearer " + requestToken).equals(ex.getRequestHeaders().getFirst("Authorization"))
+          && ex.getRequestURI().getQuery().contains("audience=sigstore");
+      byte[] body = (ok ? "{\"value\":\"" + idToken + "\"}" : "{}").getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(ok ? 200 : 401, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    actions.start();
+    try {
+      Map<String, String> env = Map.of("GITHUB_ACTIONS", "true",
+          "ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:" + actions.getAddress().getPort() + "/token?api-version=2.0",
+          "ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken);
+      SignConfig.TokenSource source = SignConfig.tokenSource(null, env);
+      assertThat(source).isInstanceOf(SignConfig.TokenSource.GithubActions.class);
+      RegistryClient c = client("keyless/actions");
+      String digest = TestImages.pushManifest(c, "amd64", "actions");
+      ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/actions@" + digest, "image.ref");
+      SignConfig.Keyless keyless = new SignConfig.Keyless(SignConfig.Instance.CUSTOM, sigstore.trustedRoot(),
+          sigstore.signingConfig(), source);
+      TestLog log = new TestLog();
+      Redactor redactor = new Redactor().add(requestToken);
+      SignResult result = new ImageSigner(log.redacting(redactor), new SigstoreJavaKeyless(keyless, env, redactor))
+          .sign(new SignConfig(ref, false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), out, false, List.of(),
+              null, true));
+      assertThat(result.signer()).isEqualTo(IDENTITY);
+      assertThat(seen).singleElement().asString().contains("audience=sigstore");
+      assertThat(log.all()).contains("GitHub Actions OIDC token").doesNotContain(requestToken).doesNotContain(idToken);
+    } finally {
+      actions.stop(0);
+    }
+  }
+
+  @Test
   void signingTwiceKeepsBothSignatures() throws Exception {
     RegistryClient c = client("keyless/twice");
     String digest = TestImages.pushManifest(c, "amd64", "twice");
