@@ -87,6 +87,56 @@ class FakeSigstoreTest {
   }
 
   @Test
+  void nodeVerifierFailsWithTheSetupCommandWhenSigstoreJsIsMissing() throws Exception {
+    Files.writeString(tmp.resolve("verify.js"), "// placeholder");
+    System.setProperty("slipway.sigstore.node.dir", tmp.toString());
+    try {
+      assertThatThrownBy(NodeVerifier::locate)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("sigstore-js is not installed")
+          .hasMessageContaining(".ci/setup.d/30-sigstore-node.sh");
+    } finally {
+      System.clearProperty("slipway.sigstore.node.dir");
+    }
+  }
+
+  @Test
+  void merkleAuditPathsVerifyForEveryLeafOfSeveralTreeSizes() {
+    for (int size = 2; size <= 9; size++) {
+      java.util.List<byte[]> leaves = new java.util.ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        leaves.add(FakeRekor.Merkle.leafHash(("leaf " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      byte[] root = FakeRekor.Merkle.root(leaves);
+      for (int m = 0; m < size; m++) {
+        assertThat(rootFromPath(m, size, leaves.get(m), FakeRekor.Merkle.path(m, leaves)))
+            .as("leaf %d of %d", m, size).isEqualTo(root);
+      }
+    }
+  }
+
+  /** RFC 9162 §2.1.3.2: recompute the root from a leaf, its index, the tree size and the audit path. */
+  private static byte[] rootFromPath(long index, long size, byte[] leaf, java.util.List<byte[]> path) {
+    long fn = index;
+    long sn = size - 1;
+    byte[] r = leaf;
+    for (byte[] p : path) {
+      if ((fn & 1) == 1 || fn == sn) {
+        r = FakeRekor.Merkle.nodeHash(p, r);
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      } else {
+        r = FakeRekor.Merkle.nodeHash(r, p);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    return r;
+  }
+
+  @Test
   void tokenWithoutSigstoreAudienceIsRefusedByFulcio() throws Exception {
     String token = FakeSigstore.token("ci@example.com").replaceFirst("\\.[^.]+\\.", "."
         + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
