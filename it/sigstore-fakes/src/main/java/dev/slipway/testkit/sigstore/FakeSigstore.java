@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An offline Sigstore for tests: a {@link FakeFulcio} (gRPC over TLS) with a fake CT log, a {@link FakeRekor} (v1
- * over HTTP), fresh keys per run, and the files that point clients at them: {@link #trustedRoot()} and
+ * over HTTP), a {@link FakeRekorV2} (DSSE entries) with a {@link FakeTsa} (RFC 3161), fresh keys per run, and the files that point clients at them: {@link #trustedRoot()} and
  * {@link #signingConfig()} for {@code TrustedRootProvider.from(Path)} / {@code SigningConfigProvider.from(Path)},
  * and {@link #trustStore()} holding the TLS certificate of the Fulcio endpoint.
  *
@@ -43,6 +43,8 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
   private Path dir;
   private FakeFulcio fulcio;
   private FakeRekor rekor;
+  private FakeRekorV2 rekorV2;
+  private FakeTsa tsa;
   private Duration certLifetime = Duration.ofMinutes(10);
 
   /** Certificates valid for {@code lifetime} (default 10 minutes, like Fulcio). */
@@ -76,10 +78,18 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
     KeyPair tlsKeys = Pki.ecP256();
     X509Certificate tlsCert = Pki.tlsServer(tlsKeys, from, to);
 
+    KeyPair rekorV2Keys = Pki.ecP256();
+    KeyPair tsaRootKeys = Pki.ecP256();
+    X509Certificate tsaRoot = Pki.selfSignedCa(tsaRootKeys, "slipway-fake-tsa-root", from, to);
+    KeyPair tsaKeys = Pki.ecP256();
+    X509Certificate tsaCert = Pki.tsaLeaf(tsaKeys, tsaRootKeys, tsaRoot, from, to);
+
     fulcio = new FakeFulcio(caKeys, caCert, ctKeys, tlsKeys, tlsCert, certLifetime);
     rekor = new FakeRekor(rekorKeys);
+    rekorV2 = new FakeRekorV2(rekorV2Keys);
+    tsa = new FakeTsa(tsaKeys, tsaCert, List.of(tsaCert, tsaRoot));
 
-    writeTrustedRoot(caCert, ctKeys, rekorKeys, from);
+    writeTrustedRoot(caCert, ctKeys, rekorKeys, rekorV2Keys, List.of(tsaCert, tsaRoot), from);
     writeSigningConfig(from);
     writeTrustStore(tlsCert);
     Files.writeString(dir.resolve("fulcio-root.pem"), Pki.pem(caCert));
@@ -123,6 +133,20 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
 
   public String rekorUrl() {
     return "http://" + rekor.host() + ":" + rekor.port();
+  }
+
+  /** The Rekor v2 log (DSSE entries, used by sigstore-java's {@code attest()}). */
+  public String rekorV2Url() {
+    return "http://127.0.0.1:" + rekorV2.port();
+  }
+
+  public String tsaUrl() {
+    return "http://127.0.0.1:" + tsa.port() + "/api/v1/timestamp";
+  }
+
+  /** Entries in the fake Rekor v2 log, counting its genesis leaf. */
+  public int rekorV2Size() {
+    return rekorV2.size();
   }
 
   /** Entries in the fake Rekor log, counting its genesis leaf. */
@@ -169,6 +193,14 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
       rekor.close();
       rekor = null;
     }
+    if (rekorV2 != null) {
+      rekorV2.close();
+      rekorV2 = null;
+    }
+    if (tsa != null) {
+      tsa.close();
+      tsa = null;
+    }
     if (dir != null) {
       try (Stream<Path> walk = Files.walk(dir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -179,12 +211,13 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
     }
   }
 
-  private void writeTrustedRoot(X509Certificate caCert, KeyPair ctKeys, KeyPair rekorKeys, Instant from)
-      throws IOException {
+  private void writeTrustedRoot(X509Certificate caCert, KeyPair ctKeys, KeyPair rekorKeys, KeyPair rekorV2Keys,
+      List<X509Certificate> tsaChain, Instant from) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("mediaType", "application/vnd.dev.sigstore.trustedroot+json;version=0.1");
     ArrayNode tlogs = root.putArray("tlogs");
     addLog(tlogs, rekorUrl(), rekorKeys, from);
+    addLog(tlogs, rekorV2Url(), rekorV2Keys, from);
     ArrayNode cas = root.putArray("certificateAuthorities");
     ObjectNode ca = cas.addObject();
     ObjectNode subject = ca.putObject("subject");
@@ -200,7 +233,20 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
     ca.putObject("validFor").put("start", from.toString());
     ArrayNode ctlogs = root.putArray("ctlogs");
     addLog(ctlogs, "https://127.0.0.1/fake-ct", ctKeys, from);
-    root.putArray("timestampAuthorities");
+    ObjectNode tsaNode = root.putArray("timestampAuthorities").addObject();
+    ObjectNode tsaSubject = tsaNode.putObject("subject");
+    tsaSubject.put("organization", "slipway.test");
+    tsaSubject.put("commonName", "slipway-fake-tsa");
+    tsaNode.put("uri", tsaUrl());
+    ArrayNode tsaCerts = tsaNode.putObject("certChain").putArray("certificates");
+    for (X509Certificate c : tsaChain) {
+      try {
+        tsaCerts.addObject().put("rawBytes", Base64.getEncoder().encodeToString(c.getEncoded()));
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    tsaNode.putObject("validFor").put("start", from.toString());
     JSON.writeValue(trustedRoot().toFile(), root);
   }
 
@@ -222,8 +268,11 @@ public final class FakeSigstore implements BeforeAllCallback, AfterAllCallback, 
     service(config.putArray("caUrls"), fulcioUrl(), from);
     // never contacted: tests hand sigstore-java a token directly
     service(config.putArray("oidcUrls"), "https://oidc.slipway.invalid/auth", from);
-    service(config.putArray("rekorTlogUrls"), rekorUrl(), from);
-    config.putArray("tsaUrls");
+    ArrayNode tlogs = config.putArray("rekorTlogUrls");
+    service(tlogs, rekorUrl(), from);
+    service(tlogs, rekorV2Url(), from);
+    ((ObjectNode) tlogs.get(1)).put("majorApiVersion", 2);
+    service(config.putArray("tsaUrls"), tsaUrl(), from);
     config.putObject("rekorTlogConfig").put("selector", "ANY");
     config.putObject("tsaConfig").put("selector", "ANY");
     JSON.writeValue(signingConfig().toFile(), config);

@@ -21,7 +21,7 @@ public final class NodeVerifier {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the script reported: {@code ok}, and the signer's identity or the error code and message. */
-  public record Result(boolean ok, String san, String issuer, String code, String message) {}
+  public record Result(boolean ok, String san, String issuer, String code, String message, String dssePayload) {}
 
   private final Path dir;
 
@@ -82,10 +82,19 @@ public final class NodeVerifier {
     }
   }
 
+  /** Verifies a DSSE bundle (the envelope carries its payload); the result holds the verified payload. */
+  public Result verifyDsse(Path trustedRoot, Path bundle, String identity, String issuer)
+      throws IOException, InterruptedException {
+    return run(trustedRoot, bundle, null, identity == null ? null : List.of("--identity", identity), issuer);
+  }
+
   private Result run(Path trustedRoot, Path bundle, Path artifact, List<String> identityArgs, String issuer)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(node(), dir.resolve("verify.js").toString(),
-        "--trusted-root", trustedRoot.toString(), "--bundle", bundle.toString(), "--artifact", artifact.toString()));
+        "--trusted-root", trustedRoot.toString(), "--bundle", bundle.toString()));
+    if (artifact != null) {
+      cmd.addAll(List.of("--artifact", artifact.toString()));
+    }
     if (identityArgs != null) {
       cmd.addAll(identityArgs);
     }
@@ -106,7 +115,7 @@ public final class NodeVerifier {
     }
     JsonNode json = JSON.readTree(text.lines().reduce((a, b) -> b).orElseThrow());
     return new Result(json.path("ok").asBoolean(), json.path("san").asText(null), json.path("issuer").asText(null),
-        json.path("code").asText(null), json.path("message").asText(null));
+        json.path("code").asText(null), json.path("message").asText(null), json.path("payload").asText(null));
   }
 
   private static String node() {

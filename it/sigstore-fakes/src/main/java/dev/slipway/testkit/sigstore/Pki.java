@@ -103,6 +103,24 @@ final class Pki {
     }
   }
 
+  /** A timestamping certificate (critical EKU timeStamping) issued by {@code issuer}. */
+  static X509Certificate tsaLeaf(KeyPair keys, KeyPair issuerKeys, X509Certificate issuer, Instant from, Instant to) {
+    try {
+      X500Name issuerName = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(issuer).getSubject();
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, serial(), Date.from(from),
+          Date.from(to), new X500Name("O=slipway.test,CN=slipway-fake-tsa"), keys.getPublic());
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      b.addExtension(Extension.extendedKeyUsage, true,
+          new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer));
+      return sign(b, issuerKeys.getPrivate());
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {
     try {
       return new JcaX509CertificateConverter().getCertificate(

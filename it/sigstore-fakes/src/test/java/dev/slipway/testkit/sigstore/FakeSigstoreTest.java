@@ -87,6 +87,41 @@ class FakeSigstoreTest {
   }
 
   @Test
+  void attestGoesThroughRekorV2AndTheTsaAndBothImplementationsVerify() throws Exception {
+    String subjectHex = "ab".repeat(32);
+    String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app\","
+        + "\"digest\":{\"sha256\":\"" + subjectHex + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\","
+        + "\"predicate\":{\"buildDefinition\":{\"buildType\":\"x\"}}}";
+    int before = sigstore.rekorV2Size();
+    Bundle bundle;
+    try (KeylessSigner s = KeylessSigner.builder()
+        .trustedRootProvider(TrustedRootProvider.from(sigstore.trustedRoot()))
+        .signingConfigProvider(SigningConfigProvider.from(sigstore.signingConfig()))
+        .forceCredentialProviders(OidcClients.of(TokenStringOidcClient.from(FakeSigstore.token(IDENTITY))))
+        .signingAlgorithm(AlgorithmRegistry.SigningAlgorithm.PKIX_ECDSA_P256_SHA_256)
+        .enableRekorV2(true)
+        .build()) {
+      bundle = s.attest(statement);
+    }
+    assertThat(sigstore.rekorV2Size()).isEqualTo(before + 1);
+    Path bundleFile = tmp.resolve("attestation.sigstore.json");
+    Files.writeString(bundleFile, bundle.toJson());
+    byte[] subject = java.util.HexFormat.of().parseHex(subjectHex);
+    KeylessVerifier verifier = KeylessVerifier.builder()
+        .trustedRootProvider(TrustedRootProvider.from(sigstore.trustedRoot())).build();
+    verifier.verify(subject, Bundle.from(Files.newBufferedReader(bundleFile)),
+        options(IDENTITY, FakeSigstore.GITHUB_ISSUER));
+    assertThatThrownBy(() -> verifier.verify(new byte[32], bundle, options(IDENTITY, FakeSigstore.GITHUB_ISSUER)))
+        .isInstanceOf(KeylessVerificationException.class);
+    NodeVerifier.Result ok = NodeVerifier.locate().verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY,
+        FakeSigstore.GITHUB_ISSUER);
+    assertThat(ok.ok()).as(ok.toString()).isTrue();
+    assertThat(ok.dssePayload()).isEqualTo(statement);
+    assertThat(NodeVerifier.locate().verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY,
+        "https://accounts.google.com").ok()).isFalse();
+  }
+
+  @Test
   void nodeVerifierFailsWithTheSetupCommandWhenSigstoreJsIsMissing() throws Exception {
     Files.writeString(tmp.resolve("verify.js"), "// placeholder");
     System.setProperty("slipway.sigstore.node.dir", tmp.toString());
