@@ -46,8 +46,8 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 /**
  * Signs the pushed image by digest with Sigstore, in cosign's format: keyless (an OIDC identity token and Fulcio)
  * or with a key (an EC P-256 PEM file or an AWS KMS key). Writes the signature to the {@code sha256-<hex>.sig} tag,
- * the Sigstore bundle to {@code target/slipway/signatures/} and attaches it as an OCI referrer; with a key it also
- * attests the CycloneDX SBOM and SLSA provenance.
+ * the Sigstore bundle to {@code target/slipway/signatures/} and attaches it as an OCI referrer; it also attests the
+ * CycloneDX SBOM and SLSA provenance (keyless only where the Sigstore has Rekor v2 and a timestamp authority).
  */
 @Mojo(name = "sign", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class SignMojo extends AbstractMojo {
@@ -112,7 +112,7 @@ public class SignMojo extends AbstractMojo {
   @Parameter(property = "image.sign.referrers", defaultValue = "true")
   boolean referrers;
 
-  /** Attest every {@code *.cdx.json} in this directory as a CycloneDX SBOM (key mode). */
+  /** Attest every {@code *.cdx.json} in this directory as a CycloneDX SBOM. */
   @Parameter(property = "image.sign.sbomDirectory", defaultValue = "${project.build.directory}/slipway/sbom")
   File sbomDirectory;
 

@@ -29,6 +29,7 @@ public final class CosignLayout {
   public static final String ANN_CERTIFICATE = "dev.sigstore.cosign/certificate";
   public static final String ANN_CHAIN = "dev.sigstore.cosign/chain";
   public static final String ANN_BUNDLE = "dev.sigstore.cosign/bundle";
+  public static final String ANN_RFC3161 = "dev.sigstore.cosign/rfc3161timestamp";
   public static final String ANN_PREDICATE_TYPE = "predicateType";
 
   /** A layer read back: its media type, content and annotations. */

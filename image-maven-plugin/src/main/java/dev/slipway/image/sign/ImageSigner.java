@@ -26,8 +26,8 @@ import java.util.Map;
  * simple-signing payload, signs it (keylessly through {@link KeylessBackend}, or with a {@link KeySigner}), appends
  * the signature to the {@code sha256-<hex>.sig} tag, writes the Sigstore bundle to {@code signatures/} and attaches
  * bundle + payload as an OCI referrer. Attestations are in-toto Statements in DSSE envelopes, appended to the
- * {@code .att} tag and attached as referrers; they need a key, because sigstore-java 2.0 makes DSSE bundles only
- * with Rekor v2 and a timestamp authority (see the module documentation).
+ * {@code .att} tag and attached as referrers; keyless ones go through sigstore-java's {@code attest()}, which needs a
+ * Sigstore with Rekor v2 and a timestamp authority (without them they are skipped with the reason).
  */
 public final class ImageSigner {
   public static final String REFERRER_CONTENT = "dev.sigstore.bundle.content";
@@ -120,18 +120,50 @@ public final class ImageSigner {
     List<SignResult.Attested> attested = new ArrayList<>();
     String skipped = null;
     if (!config.attestations().isEmpty()) {
+      List<byte[]> statements = new ArrayList<>();
+      for (SignConfig.Attestation a : config.attestations()) {
+        JsonNode predicate = Statements.parsePredicate(a.predicateJson(), a.source());
+        statements.add(Statements.statement(name, top.digest(), a.predicateType(), predicate));
+      }
+      List<Signed> envelopes = null;
       if (keyMode) {
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        for (SignConfig.Attestation a : config.attestations()) {
-          int n = seen.merge(a.predicateType(), 1, Integer::sum);
-          String fileSlug = slug(a.predicateType()) + (n > 1 ? "-" + n : "");
-          attested.add(attest(config, client, cosign, referrers, top, name, a, sigDir, fileSlug));
+        envelopes = new ArrayList<>();
+        KeySigner key = config.key();
+        String keyId = SigstoreBundles.keyId(key.publicKey());
+        for (byte[] statement : statements) {
+          byte[] signature = key.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
+          envelopes.add(new Signed(Dsse.envelope(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, signature, keyId),
+              SigstoreBundles.dsse(key.publicKey(), Dsse.IN_TOTO_PAYLOAD_TYPE, statement, signature), Map.of()));
         }
       } else {
-        skipped = "keyless attestations need sigstore-java's attest(), which requires Rekor v2 and a timestamp "
-            + "authority; sign with a key (image.sign.mode=key) to attach " + config.attestations().size()
-            + " attestation(s)";
-        log.warn("Attestations not made: " + skipped);
+        try {
+          envelopes = new ArrayList<>();
+          for (KeylessBackend.Attestation a : keyless.attest(statements)) {
+            Map<String, String> ann = new LinkedHashMap<>();
+            ann.put(CosignLayout.ANN_CERTIFICATE, a.certificatePem());
+            ann.put(CosignLayout.ANN_CHAIN, a.chainPem());
+            if (a.rfc3161Timestamp() != null) {
+              ann.put(CosignLayout.ANN_RFC3161, "{\"SignedRFC3161Timestamp\":\""
+                  + Base64.getEncoder().encodeToString(a.rfc3161Timestamp()) + "\"}");
+            }
+            envelopes.add(new Signed(Dsse.envelope(a.payloadType(), a.payload(), a.signature(), ""),
+                a.bundleJson().getBytes(StandardCharsets.UTF_8), ann));
+          }
+        } catch (KeylessBackend.AttestationsUnavailable e) {
+          envelopes = null;
+          skipped = e.getMessage() + "; sign with a key (image.sign.mode=key) to attach "
+              + config.attestations().size() + " attestation(s)";
+          log.warn("Attestations not made: " + skipped);
+        }
+      }
+      if (envelopes != null) {
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < statements.size(); i++) {
+          SignConfig.Attestation a = config.attestations().get(i);
+          int n = seen.merge(a.predicateType(), 1, Integer::sum);
+          String fileSlug = slug(a.predicateType()) + (n > 1 ? "-" + n : "");
+          attested.add(publishAttestation(config, cosign, referrers, top, a, envelopes.get(i), sigDir, fileSlug));
+        }
       }
     }
 
@@ -165,25 +197,23 @@ public final class ImageSigner {
         sigManifest, bundleFile.getFileName().toString(), referrer, logIndex);
   }
 
-  private SignResult.Attested attest(SignConfig config, RegistryClient client, CosignLayout cosign,
-      Referrers referrers, RegistryClient.Manifest target, String name, SignConfig.Attestation a, Path sigDir, String fileSlug)
-      throws IOException, SigningException {
-    KeySigner key = config.key();
-    JsonNode predicate = Statements.parsePredicate(a.predicateJson(), a.source());
-    byte[] statement = Statements.statement(name, target.digest(), a.predicateType(), predicate);
-    byte[] signature = key.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
-    String keyId = SigstoreBundles.keyId(key.publicKey());
-    byte[] envelope = Dsse.envelope(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, signature, keyId);
+  /** A signed attestation ready to publish: the DSSE envelope, its Sigstore bundle, extra layer annotations. */
+  private record Signed(byte[] envelope, byte[] bundle, Map<String, String> annotations) {}
+
+  private SignResult.Attested publishAttestation(SignConfig config, CosignLayout cosign, Referrers referrers,
+      RegistryClient.Manifest target, SignConfig.Attestation a, Signed signed, Path sigDir, String fileSlug)
+      throws IOException {
+    Map<String, String> ann = new LinkedHashMap<>(signed.annotations());
+    ann.put(CosignLayout.ANN_PREDICATE_TYPE, a.predicateType());
     String attManifest = cosign.append(target.digest(), CosignLayout.ATT,
-        new Referrers.Blob(Dsse.MEDIA_TYPE, envelope, Map.of(CosignLayout.ANN_PREDICATE_TYPE, a.predicateType())));
-    byte[] bundle = SigstoreBundles.dsse(key.publicKey(), Dsse.IN_TOTO_PAYLOAD_TYPE, statement, signature);
+        new Referrers.Blob(Dsse.MEDIA_TYPE, signed.envelope(), ann));
     Path bundleFile = sigDir.resolve(Digests.hex(target.digest()) + "." + fileSlug + ".sigstore.json");
-    AtomicFiles.write(bundleFile, bundle);
+    AtomicFiles.write(bundleFile, signed.bundle());
     String referrer = null;
     if (config.attachReferrers()) {
       Referrers.Subject subject = new Referrers.Subject(target.mediaType(), target.digest(), target.bytes().length);
       referrer = referrers.attach(subject, SigstoreBundles.MEDIA_TYPE,
-          List.of(new Referrers.Blob(SigstoreBundles.MEDIA_TYPE, bundle)),
+          List.of(new Referrers.Blob(SigstoreBundles.MEDIA_TYPE, signed.bundle())),
           Map.of(REFERRER_CONTENT, "dsse-envelope", REFERRER_PREDICATE, a.predicateType()));
     }
     log.info("Attested " + a.predicateType() + " (" + a.source() + ") for " + target.digest() + " in " + attManifest);

@@ -39,8 +39,10 @@ public final class SigstoreJavaKeyless implements KeylessBackend {
     this.redactor = redactor;
   }
 
-  @Override
-  public List<Signature> sign(List<byte[]> sha256Digests) throws SigningException {
+  /** A signer builder for this instance, and the trusted root it uses (read once). */
+  private record Setup(KeylessSigner.Builder builder, SigstoreTrustedRoot trustedRoot) {}
+
+  private Setup setup() throws Exception {
     KeylessSigner.Builder builder = KeylessSigner.builder();
     TrustedRootProvider roots = switch (settings.instance()) {
       case PUBLIC_GOOD -> {
@@ -59,14 +61,21 @@ public final class SigstoreJavaKeyless implements KeylessBackend {
         yield TrustedRootProvider.from(settings.trustedRoot());
       }
     };
+    // read once: the signer and the certificate chain for cosign's annotation use the same root
+    SigstoreTrustedRoot trustedRoot = roots.get();
+    builder.trustedRootProvider(() -> trustedRoot);
+    builder.forceCredentialProviders(OidcClients.of(oidcClient()));
+    return new Setup(builder, trustedRoot);
+  }
+
+  @Override
+  public List<Signature> sign(List<byte[]> sha256Digests) throws SigningException {
     List<Bundle> bundles;
     SigstoreTrustedRoot trustedRoot;
     try {
-      // read once: the signer and the certificate chain for cosign's annotation use the same root
-      trustedRoot = roots.get();
-      builder.trustedRootProvider(() -> trustedRoot);
-      builder.forceCredentialProviders(OidcClients.of(oidcClient()));
-      try (KeylessSigner signer = builder.build()) {
+      Setup setup = setup();
+      trustedRoot = setup.trustedRoot();
+      try (KeylessSigner signer = setup.builder().build()) {
         bundles = signer.sign(sha256Digests);
       }
     } catch (Exception e) {
@@ -75,6 +84,47 @@ public final class SigstoreJavaKeyless implements KeylessBackend {
     List<Signature> out = new ArrayList<>();
     for (Bundle bundle : bundles) {
       out.add(toSignature(bundle, trustedRoot));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Attestation> attest(List<byte[]> statements) throws SigningException {
+    Setup setup;
+    KeylessSigner signer;
+    try {
+      setup = setup();
+      signer = setup.builder().enableRekorV2(true).build();
+    } catch (dev.sigstore.trustroot.SigstoreConfigurationException e) {
+      throw new AttestationsUnavailable(describe() + " offers no Rekor v2 log with a timestamp authority, which "
+          + "sigstore-java's attest() needs (" + chain(e) + ")", e);
+    } catch (Exception e) {
+      throw new SigningException("keyless attestation against " + describe() + " failed: " + chain(e), e);
+    }
+    List<Attestation> out = new ArrayList<>();
+    try (signer) {
+      for (byte[] statement : statements) {
+        Bundle bundle;
+        try {
+          bundle = signer.attest(new String(statement, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalStateException e) {
+          throw new AttestationsUnavailable(describe() + " offers no Rekor v2 log, which sigstore-java's attest() "
+              + "needs (" + chain(e) + ")", e);
+        } catch (Exception e) {
+          throw new SigningException("keyless attestation against " + describe() + " failed: " + chain(e), e);
+        }
+        Bundle.DsseEnvelope env = bundle.getDsseEnvelope().orElseThrow();
+        try {
+          X509Certificate leaf = (X509Certificate) bundle.getCertPath().getCertificates().get(0);
+          out.add(new Attestation(env.getPayloadType(), env.getPayload(), env.getSignature(), bundle.toJson(),
+              new String(Certificates.toPemBytes(leaf), java.nio.charset.StandardCharsets.UTF_8),
+              caChain(leaf, setup.trustedRoot()),
+              bundle.getTimestamps().isEmpty() ? null : bundle.getTimestamps().get(0).getRfc3161Timestamp()));
+        } catch (Exception e) {
+          throw new SigningException("sigstore-java returned an attestation bundle Slipway cannot read: "
+              + e.getMessage(), e);
+        }
+      }
     }
     return out;
   }

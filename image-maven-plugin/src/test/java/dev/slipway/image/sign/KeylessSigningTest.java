@@ -48,10 +48,88 @@ class KeylessSigningTest {
   }
 
   SignConfig config(ImageRef ref, String token, boolean platforms) {
+    return config(ref, token, platforms, sigstore.signingConfig(), List.of());
+  }
+
+  SignConfig config(ImageRef ref, String token, boolean platforms, Path signingConfig,
+      List<SignConfig.Attestation> attestations) {
     return new SignConfig(ref, platforms, SignConfig.Mode.KEYLESS,
-        new SignConfig.Keyless(SignConfig.Instance.CUSTOM, sigstore.trustedRoot(), sigstore.signingConfig(),
+        new SignConfig.Keyless(SignConfig.Instance.CUSTOM, sigstore.trustedRoot(), signingConfig,
             new SignConfig.TokenSource.Explicit(token, "test")),
-        null, Map.of(), out, true, List.of(), null, true);
+        null, Map.of(), out, true, attestations, null, true);
+  }
+
+  static final byte[] PROVENANCE = ("{\"buildDefinition\":{\"buildType\":\"" + Statements.BUILD_TYPE
+      + "\"},\"runDetails\":{\"builder\":{\"id\":\"https://slipway.dev/builders/test\"}}}")
+      .getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void keylessAttestationsGoThroughRekorV2AndTheTsaAndBothVerifiersAcceptThem() throws Exception {
+    RegistryClient c = client("keyless/attest");
+    TestImages.Pushed image = TestImages.pushIndex(c, "1.0", "attest");
+    String token = FakeSigstore.token(IDENTITY);
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/attest@" + image.digest(), "image.ref");
+    SignConfig config = config(ref, token, false, sigstore.signingConfig(),
+        List.of(new SignConfig.Attestation(Statements.SLSA_PROVENANCE_V1, PROVENANCE, "provenance")));
+    int v2Before = sigstore.rekorV2Size();
+    SignResult result = new ImageSigner(dev.slipway.common.Log.silent(),
+        new SigstoreJavaKeyless(config.keyless(), Map.of(), new Redactor())).sign(config);
+    assertThat(result.attestationsSkipped()).isNull();
+    assertThat(result.attestations()).singleElement()
+        .satisfies(a -> assertThat(a.predicateType()).isEqualTo(Statements.SLSA_PROVENANCE_V1));
+    assertThat(sigstore.rekorV2Size()).isEqualTo(v2Before + 1);
+
+    // cosign's .att layer: the DSSE envelope, certificate, chain and RFC 3161 timestamp
+    CosignLayout.Layer att = new CosignLayout(c).read(image.digest(), CosignLayout.ATT).get(0);
+    assertThat(att.mediaType()).isEqualTo(Dsse.MEDIA_TYPE);
+    assertThat(att.annotations()).containsKeys(CosignLayout.ANN_CERTIFICATE, CosignLayout.ANN_CHAIN,
+        CosignLayout.ANN_RFC3161);
+    JsonNode statement = Json.mapper().readTree(Dsse.parse(att.content()).payload());
+    assertThat(statement.path("subject").get(0).path("digest").path("sha256").asText())
+        .isEqualTo(Digests.hex(image.digest()));
+
+    Path bundleFile = out.resolve("signatures").resolve(result.attestations().get(0).bundle());
+    Bundle bundle = Bundle.from(bundleFile, StandardCharsets.UTF_8);
+    KeylessVerifier javaVerifier = KeylessVerifier.builder()
+        .trustedRootProvider(TrustedRootProvider.from(sigstore.trustedRoot())).build();
+    javaVerifier.verify(java.util.HexFormat.of().parseHex(Digests.hex(image.digest())), bundle,
+        options(IDENTITY, ISSUER));
+    assertThatThrownBy(() -> javaVerifier.verify(java.util.HexFormat.of().parseHex(Digests.hex(image.amd64())),
+        bundle, options(IDENTITY, ISSUER))).isInstanceOf(KeylessVerificationException.class);
+    NodeVerifier node = NodeVerifier.locate();
+    NodeVerifier.Result ok = node.verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY, ISSUER);
+    assertThat(ok.ok()).as(ok.toString()).isTrue();
+    assertThat(Json.mapper().readTree(ok.dssePayload()).path("subject").get(0).path("digest").path("sha256").asText())
+        .isEqualTo(Digests.hex(image.digest()));
+    assertThat(node.verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY + "x", ISSUER).ok()).isFalse();
+
+    // and image:verify's core accepts it as the required provenance
+    ImageVerifier.Verified v = new ImageVerifier(dev.slipway.common.Log.silent()).verify(new VerifyConfig(ref,
+        new VerifyConfig.Keyless(IDENTITY, null, ISSUER, SignConfig.Instance.CUSTOM, sigstore.trustedRoot()),
+        List.of(Statements.SLSA_PROVENANCE_V1), out, null, true));
+    assertThat(v.predicateTypes()).containsExactly(Statements.SLSA_PROVENANCE_V1);
+  }
+
+  @Test
+  void aSigstoreWithoutRekorV2SignsButSkipsAttestationsSayingWhy() throws Exception {
+    JsonNode sc = Json.mapper().readTree(sigstore.signingConfig().toFile());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) sc.path("rekorTlogUrls")).remove(1);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) sc).putArray("tsaUrls");
+    Path v1Only = out.resolve("signing_config_v1_only.json");
+    Json.writeFile(v1Only, sc);
+    RegistryClient c = client("keyless/v1only");
+    String digest = TestImages.pushManifest(c, "amd64", "v1only");
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/v1only@" + digest, "image.ref");
+    SignConfig config = config(ref, FakeSigstore.token(IDENTITY), false, v1Only,
+        List.of(new SignConfig.Attestation(Statements.SLSA_PROVENANCE_V1, PROVENANCE, "provenance")));
+    TestLog log = new TestLog();
+    SignResult result = new ImageSigner(log, new SigstoreJavaKeyless(config.keyless(), Map.of(), new Redactor()))
+        .sign(config);
+    assertThat(result.signatures()).hasSize(1);
+    assertThat(result.attestations()).isEmpty();
+    assertThat(result.attestationsSkipped()).contains("Rekor v2").contains("image.sign.mode=key");
+    assertThat(log.all()).contains("Attestations not made");
+    assertThat(new CosignLayout(c).read(digest, CosignLayout.ATT)).isEmpty();
   }
 
   static VerificationOptions options(String san, String issuer) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * image:sign and image:verify as a user runs them: forked Maven builds of a small project, signing an image in the
- * local registry keylessly (Fulcio over gRPC+TLS, Rekor, both fakes) or with an encrypted key, then verifying it
+ * local registry keylessly (Fulcio over gRPC+TLS, Rekor v1, and Rekor v2 + TSA for the provenance attestation, all
+ * fakes) or with an encrypted key, then verifying it
  * standalone ({@code mvn ...:verify -Dimage.ref=...}, no project).
  */
 class SignGoalsIT {
@@ -72,11 +73,12 @@ class SignGoalsIT {
         .run();
     assertThat(signed.succeeded()).as(signed.log()).isTrue();
     assertThat(signed.log()).contains("Signed " + repo + "@" + digest).contains(IDENTITY)
-        .contains("Attestations not made").doesNotContain(token);
+        .contains("1 attestation(s)").doesNotContain(token);
 
     JsonNode result = Json.mapper().readTree(project.resolve("target/slipway/signatures/signatures.json").toFile());
     assertThat(result.path("signer").asText()).isEqualTo(IDENTITY);
-    assertThat(result.path("attestationsSkipped").asText()).contains("Rekor v2");
+    assertThat(result.path("attestations").get(0).path("predicateType").asText())
+        .isEqualTo("https://slsa.dev/provenance/v1");
     Path bundle = project.resolve("target/slipway/signatures/" + Digests.hex(digest) + ".sigstore.json");
     Path payload = project.resolve("target/slipway/signatures/" + Digests.hex(digest) + ".payload.json");
     NodeVerifier.Result node = NodeVerifier.locate().verify(sigstore.trustedRoot(), bundle, payload, IDENTITY,
@@ -87,7 +89,7 @@ class SignGoalsIT {
     Path elsewhere = Files.createDirectories(dir.resolve("standalone"));
     MavenRun.Result verified = maven(elsewhere).args(PLUGIN + ":verify", "-Dimage.ref=" + repo + ":1.0",
         "-Dimage.verify.identity=" + IDENTITY, "-Dimage.verify.issuer=" + FakeSigstore.GITHUB_ISSUER,
-        "-Dimage.verify.trustedRoot=" + sigstore.trustedRoot()).run();
+        "-Dimage.verify.trustedRoot=" + sigstore.trustedRoot(), "-Dimage.verify.predicateTypes=slsa-provenance").run();
     assertThat(verified.succeeded()).as(verified.log()).isTrue();
     assertThat(Json.mapper().readTree(elsewhere.resolve("target/slipway/verified.json").toFile()).path("digest")
         .asText()).isEqualTo(digest);
