@@ -26,9 +26,18 @@ public final class Journal {
   private final JournalRecord record;
 
   public Journal(Path root, String environment, Instant startedAt, Redactor redactor, JournalRecord record) {
+    this(root, environment, startedAt, "", redactor, record, true);
+  }
+
+  /**
+   * A journal named {@code <timestamp><suffix>.json}; with {@code updateLast} false, {@code last.json} is left alone
+   * (a rollback's journal must not become the snapshot the next rollback returns to).
+   */
+  public Journal(Path root, String environment, Instant startedAt, String suffix, Redactor redactor,
+      JournalRecord record, boolean updateLast) {
     Path dir = root.resolve(environment);
-    this.file = dir.resolve(STAMP.format(startedAt) + ".json");
-    this.last = dir.resolve("last.json");
+    this.file = dir.resolve(STAMP.format(startedAt) + suffix + ".json");
+    this.last = updateLast ? dir.resolve("last.json") : null;
     this.redactor = redactor;
     this.record = record;
   }
@@ -51,7 +60,9 @@ public final class Journal {
     byte[] bytes = (redactor.redact(Json.write(record)) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       AtomicFiles.write(file, bytes);
-      AtomicFiles.write(last, bytes);
+      if (last != null) {
+        AtomicFiles.write(last, bytes);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the deployment journal " + file + ": " + e.getMessage(), e);
     }

@@ -70,10 +70,6 @@ final class DeploymentWatcher {
             + sd.status() + (sd.statusReason() == null ? "" : ": " + sd.statusReason()) + ")"
             + (ours == null || ours.rolloutStateReason() == null ? "" : "; " + ours.rolloutStateReason()), now);
       }
-      if (sd != null && ("STOPPED".equals(sd.status()) || "STOP_REQUESTED".equals(sd.status()))) {
-        return new Outcome(false, false, false, false, "the service deployment was stopped (" + sd.status()
-            + (sd.statusReason() == null ? "" : ": " + sd.statusReason()) + ")", now);
-      }
       if (ours == null) {
         DeploymentView primary = svc.primary();
         boolean replaced = primary != null && !taskDefinitionArn.equals(primary.taskDefinition());
@@ -87,6 +83,10 @@ final class DeploymentWatcher {
         return new Outcome(false, replaced, false, false, "deployment " + deploymentId + " FAILED"
             + (ours.rolloutStateReason() == null ? "" : ": " + ours.rolloutStateReason())
             + (replaced ? "; ECS rolled back to " + shortArn(primary.taskDefinition()) : ""), now);
+      }
+      if (sd != null && ("STOPPED".equals(sd.status()) || "STOP_REQUESTED".equals(sd.status()))) {
+        return new Outcome(false, false, false, false, "the service deployment was stopped (" + sd.status()
+            + (sd.statusReason() == null ? "" : ": " + sd.statusReason()) + ")", now);
       }
       if (!"PRIMARY".equals(ours.status())) {
         DeploymentView primary = svc.primary();
