@@ -51,6 +51,7 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
   private final StsClient sts;
   private final ElasticLoadBalancingV2Client elb;
   private final AwsCredentialsProvider credentials;
+  private final AwsCredentialsProvider baseCredentials;
   private final StsClient roleSts;
 
   public AwsEcsGateway(AwsSettings settings) {
@@ -61,6 +62,7 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     AwsCredentialsProvider base = settings.profile() != null
         ? ProfileCredentialsProvider.builder().profileName(settings.profile()).build()
         : DefaultCredentialsProvider.builder().build();
+    this.baseCredentials = base;
     if (settings.roleArn() != null) {
       this.roleSts = configure(StsClient.builder(), settings, base).build();
       this.credentials = StsAssumeRoleCredentialsProvider.builder()
@@ -96,10 +98,14 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
    * that no key, secret or session token can reach a log, a journal or an error message.
    */
   public void registerSecrets(Redactor redactor) throws AwsException {
-    AwsCredentials c = call("resolve AWS credentials", credentials::resolveCredentials);
-    redactor.add(c.accessKeyId()).add(c.secretAccessKey());
-    if (c instanceof AwsSessionCredentials s) {
-      redactor.add(s.sessionToken());
+    // the long-term credentials that sign AssumeRole are as secret as the session they buy
+    for (AwsCredentialsProvider p : credentials == baseCredentials ? List.of(credentials)
+        : List.of(baseCredentials, credentials)) {
+      AwsCredentials c = call("resolve AWS credentials", p::resolveCredentials);
+      redactor.add(c.accessKeyId()).add(c.secretAccessKey());
+      if (c instanceof AwsSessionCredentials s) {
+        redactor.add(s.sessionToken());
+      }
     }
   }
 

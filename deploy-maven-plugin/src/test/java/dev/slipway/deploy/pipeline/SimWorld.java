@@ -41,12 +41,6 @@ final class SimWorld implements AutoCloseable {
   static final String OLD_IMAGE = "127.0.0.1:5000/shop/web@sha256:" + "1".repeat(64);
   static final String NEW_IMAGE = "127.0.0.1:5000/shop/web@sha256:" + "2".repeat(64);
 
-  static {
-    // the SDK's default credential chain reads these first: the canaries every log and journal is grepped for
-    System.setProperty("aws.accessKeyId", CANARY_ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", CANARY_SECRET);
-    System.setProperty("aws.sessionToken", CANARY_TOKEN);
-  }
 
   final EcsSimulator sim;
   final SimClock.Virtual virtual;
@@ -62,6 +56,10 @@ final class SimWorld implements AutoCloseable {
   final AtomicInteger smokeCount = new AtomicInteger();
 
   SimWorld(Scenario scenario) throws Exception {
+    // the SDK's default credential chain reads these first: the canaries every log and journal is grepped for
+    System.setProperty("aws.accessKeyId", CANARY_ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", CANARY_SECRET);
+    System.setProperty("aws.sessionToken", CANARY_TOKEN);
     this.virtual = new SimClock.Virtual(Instant.parse("2026-03-01T10:00:00Z"));
     this.sim = new EcsSimulator(scenario, virtual).start(0);
     this.gateway = new AwsEcsGateway(new AwsSettings("eu-west-1", null, null, sim.endpoint(), 5));
