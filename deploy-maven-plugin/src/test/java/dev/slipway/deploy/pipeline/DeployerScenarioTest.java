@@ -40,6 +40,8 @@ class DeployerScenarioTest {
 
       assertThat(r.outcome).isEqualTo("SUCCEEDED");
       assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService");
+      // the canary credentials really signed the calls, so the final grep for them means something
+      assertThat(w.sim.calls()).allSatisfy(c -> assertThat(c.accessKeyId()).isEqualTo(SimWorld.CANARY_ACCESS_KEY));
       JsonNode svc = w.sim.service("shop-staging", "web");
       assertThat(svc.path("taskDefinition").asText()).endsWith("task-definition/web:2");
       assertThat(svc.path("deployments")).hasSize(1);
