@@ -91,7 +91,7 @@ class DeployEcsIT {
     Path last = project.resolve("target/slipway/deploy/staging/last.json");
     assertThat(JSON.readTree(last.toFile()).path("outcome").asText()).isEqualTo("SUCCEEDED");
 
-    MavenRun.Result status = maven("deploy:status", "-Denv=staging").run();
+    MavenRun.Result status = maven("-Pstaging", "deploy:status").run(); // the profile selects the environment
     assertThat(status.succeeded()).as(status.log()).isTrue();
     assertThat(status.log()).contains("Task definition web:2: running 2 / desired 2").contains(IMAGE);
 
