@@ -86,6 +86,7 @@ public final class Deployer {
     ctx.watcher = new DeploymentWatcher(gateway, clock, log);
 
     // PREFLIGHT: reads only
+    Instant preflightAt = clock.now();
     log.info("PREFLIGHT environment " + env.name() + ": service " + env.service() + " in cluster " + env.cluster()
         + (env.region() == null ? "" : " (" + env.region() + ")") + ", image " + request.image());
     String caller = gateway.callerIdentity();
@@ -125,7 +126,8 @@ public final class Deployer {
     }
 
     // CONFIRM: before anything changes
-    confirm(request);
+    Instant confirmAt = clock.now();
+    String confirmation = confirm(request);
 
     // SNAPSHOT
     Instant started = clock.now();
@@ -149,6 +151,11 @@ public final class Deployer {
     record.snapshot = snap;
     ctx.snapshot = snap;
     ctx.journal = new Journal(request.journalRoot(), env.name(), started, redactor, record);
+    // the journal starts here, the first moment there is something to undo; the checks before it are recorded too
+    record.steps.add(new JournalRecord.StepEntry(Step.PREFLIGHT.name(), preflightAt, "OK", "caller " + caller
+        + ", " + svc.runningCount() + "/" + svc.desiredCount() + " running " + current.arn() + ", "
+        + diff.size() + " task definition change(s)"));
+    record.steps.add(new JournalRecord.StepEntry(Step.CONFIRM.name(), confirmAt, "OK", confirmation));
     ctx.journal.step(Step.SNAPSHOT.name(), started, "OK", "task definition " + snap.taskDefinition + ", desired "
         + snap.desiredCount);
     ctx.watcher.markSeen(svc);
@@ -288,15 +295,16 @@ public final class Deployer {
         env.stepPercent(), env.stepBakeTimeMinutes());
   }
 
-  private void confirm(DeployRequest request) throws DeployFailedException {
+  /** Returns how the deployment was confirmed (for the journal), or throws if it was not. */
+  private String confirm(DeployRequest request) throws DeployFailedException {
     EnvironmentSpec env = request.environment();
     if (!env.requireConfirmation()) {
-      return;
+      return "not required for " + env.name();
     }
     if (request.confirm() != null) {
       if (request.confirm().equals(env.name())) {
         log.info("CONFIRM deploy.confirm=" + env.name() + " matches the environment");
-        return;
+        return "deploy.confirm=" + env.name();
       }
       throw refused("-Ddeploy.confirm=" + request.confirm() + " does not match the environment name '" + env.name()
           + "'; nothing was changed");
@@ -312,6 +320,7 @@ public final class Deployer {
           + (answer == null ? " (no terminal to ask)" : " (typed '" + answer.strip() + "')") + "; nothing was changed");
     }
     log.info("CONFIRM confirmed at the prompt");
+    return "confirmed at the prompt";
   }
 
   private DeployFailedException refused(String message) {

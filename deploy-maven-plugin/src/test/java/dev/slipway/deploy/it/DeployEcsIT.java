@@ -70,9 +70,17 @@ class DeployEcsIT {
     sim.close();
   }
 
-  private MavenRun maven(String... args) {
+  /** A forked build reaching the simulator through the SDK's own endpoint variables, global or per service. */
+  private MavenRun maven(boolean perService, String... args) {
     MavenRun run = MavenRun.in(project).args(args).args("-Dapp.url=http://127.0.0.1:" + app.getAddress().getPort());
-    Map.of("AWS_ENDPOINT_URL", sim.endpoint().toString(), "AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET,
+    String endpoint = sim.endpoint().toString();
+    if (perService) {
+      run.env("AWS_ENDPOINT_URL_ECS", endpoint).env("AWS_ENDPOINT_URL_STS", endpoint)
+          .env("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", endpoint);
+    } else {
+      run.env("AWS_ENDPOINT_URL", endpoint);
+    }
+    Map.of("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET,
         "AWS_SESSION_TOKEN", TOKEN, "AWS_CONFIG_FILE", work.resolve("none").toString(),
         "AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString()).forEach(run::env);
     return run;
@@ -80,7 +88,7 @@ class DeployEcsIT {
 
   @Test
   void verifyThenDeployToStagingThroughTheSimulator() throws Exception {
-    MavenRun.Result r = maven("verify", "deploy:ecs", "-Denv=staging").run();
+    MavenRun.Result r = maven(true, "verify", "deploy:ecs", "-Denv=staging").run();
     System.out.println(r.log());
     assertThat(r.succeeded()).as(r.log()).isTrue();
     assertThat(r.log()).contains("PREFLIGHT environment staging").contains("DONE staging runs web:2");
@@ -91,7 +99,7 @@ class DeployEcsIT {
     Path last = project.resolve("target/slipway/deploy/staging/last.json");
     assertThat(JSON.readTree(last.toFile()).path("outcome").asText()).isEqualTo("SUCCEEDED");
 
-    MavenRun.Result status = maven("-Pstaging", "deploy:status").run(); // the profile selects the environment
+    MavenRun.Result status = maven(true, "-Pstaging", "deploy:status").run(); // the profile selects the environment
     assertThat(status.succeeded()).as(status.log()).isTrue();
     assertThat(status.log()).contains("Task definition web:2: running 2 / desired 2").contains(IMAGE);
 
@@ -100,12 +108,12 @@ class DeployEcsIT {
 
   @Test
   void productionInBatchModeIsRefusedWithoutConfirmationAndUnknownEnvironmentsAreListed() throws Exception {
-    MavenRun.Result r = maven("deploy:ecs", "-Denv=production").run();
+    MavenRun.Result r = maven(false, "deploy:ecs", "-Denv=production").run();
     assertThat(r.succeeded()).isFalse();
     assertThat(r.log()).contains("requires confirmation").contains("-Ddeploy.confirm=production");
     assertThat(sim.mutatingCalls()).isEmpty();
 
-    MavenRun.Result unknown = maven("deploy:ecs", "-Denv=qa").run();
+    MavenRun.Result unknown = maven(false, "deploy:ecs", "-Denv=qa").run();
     assertThat(unknown.succeeded()).isFalse();
     assertThat(unknown.log()).contains("unknown environment 'qa'").contains("configured: staging, production");
     assertNoCanary(r.log() + unknown.log());

@@ -68,7 +68,7 @@ class DeployerScenarioTest {
       assertThat(last.newTaskDefinition).endsWith("web:2");
       assertThat(last.deploymentId).startsWith("ecs-svc/");
       assertThat(last.steps).extracting(s -> s.step)
-          .containsExactly("SNAPSHOT", "REGISTER", "UPDATE", "WAIT", "HEALTH", "SMOKE", "DONE");
+          .containsExactly("PREFLIGHT", "CONFIRM", "SNAPSHOT", "REGISTER", "UPDATE", "WAIT", "HEALTH", "SMOKE", "DONE");
       assertThat(w.healthRequestTimes).isNotEmpty();
       assertThat(w.smokeCount.get()).isEqualTo(1);
       assertThat(w.log()).contains("EVENT").contains("has started 1 tasks");
@@ -214,6 +214,31 @@ class DeployerScenarioTest {
           .hasMessageContaining("Rolled back");
       assertThat(w.sim.calls("DescribeTargetHealth")).hasSize(10);
       assertThat(w.healthRequestTimes).isEmpty();
+    }
+  }
+
+  @Test
+  void aFailedRollbackIsReportedLoudlyWithTheJournal() throws Exception {
+    Scenario s = SimWorld.scenario();
+    s.rollouts.add(SimWorld.rollout(Scenario.Outcome.SUCCESS));
+    s.defaultRollout = SimWorld.rollout(Scenario.Outcome.CRASH); // web:1 cannot start any more
+    try (SimWorld w = new SimWorld(s)) {
+      w.healthStatus = 500;
+      EnvironmentSpec e = w.staging();
+      EnvironmentSpec shortRollback = new EnvironmentSpec(e.name(), e.region(), e.cluster(), e.service(),
+          e.containers(), null, e.strategy(), 100, 200, null, null, null, true, true, e.healthCheck(), e.baseUrl(),
+          e.smokeTests(), false, new EnvironmentSpec.Timeouts(Duration.ofMinutes(30), Duration.ofMinutes(5),
+              Duration.ofSeconds(15)));
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(shortRollback, journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("ROLLBACK FAILED")
+          .hasMessageContaining("did not become stable within 5 min")
+          .hasMessageContaining(journals.resolve("staging").toString())
+          .satisfies(x -> assertThat(((DeployFailedException) x).rolledBack()).isFalse());
+      assertThat(w.log()).contains("[ERROR] ROLLBACK FAILED");
+      JournalRecord last = Journal.readLast(journals, "staging");
+      assertThat(last.outcome).isEqualTo("ROLLBACK_FAILED");
+      assertThat(last.rollback.succeeded).isFalse();
     }
   }
 
