@@ -37,7 +37,6 @@ final class EcsModel {
   private final Set<String> scenarioRevisions = new HashSet<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Deque<Scenario.Rollout> rollouts;
-  private int revisionCounter;
 
   final class Cluster {
     final String name;
@@ -425,7 +424,6 @@ final class EcsModel {
     if (request.has("tags")) {
       taskDefTags.put(arn, (ArrayNode) request.get("tags").deepCopy());
     }
-    revisionCounter++;
     return td;
   }
 
