@@ -119,6 +119,50 @@ class DeployEcsIT {
     assertNoCanary(r.log() + unknown.log());
   }
 
+  @Test
+  void sigtermDuringTheRolloutRollsBackFromTheShutdownHook() throws Exception {
+    sim.close();
+    Scenario stuck = scenario();
+    Scenario.Rollout never = new Scenario.Rollout();
+    never.outcome = Scenario.Outcome.STUCK;
+    stuck.rollouts.add(never);
+    sim = new EcsSimulator(stuck, new SimClock.Accelerated(Instant.now(), 6)).start(0);
+
+    // the build as MavenRun forks it, but started in the background so the test can interrupt it
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(), "-B", "-ntp",
+        "-Dmaven.repo.local=" + System.getProperty("slipway.it.repo"),
+        "-Dmaven.repo.local.tail=" + System.getProperty("slipway.outer.repo"),
+        "deploy:ecs", "-Denv=staging", "-Dapp.url=http://127.0.0.1:" + app.getAddress().getPort()));
+    Path log = work.resolve("sigterm.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(Map.of("AWS_ENDPOINT_URL", sim.endpoint().toString(), "AWS_ACCESS_KEY_ID", KEY,
+        "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_SESSION_TOKEN", TOKEN,
+        "AWS_CONFIG_FILE", work.resolve("none").toString(), "AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString(),
+        "MAVEN_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    Process mvn = pb.start();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (sim.calls("DescribeServiceDeployments").isEmpty()) {
+      assertThat(mvn.isAlive()).as("build ended before WAIT: %s", Files.readString(log)).isTrue();
+      assertThat(System.nanoTime()).as("build reached WAIT").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    mvn.destroy(); // SIGTERM to the JVM (bin/mvn execs java): the same shutdown path as Ctrl-C
+    assertThat(mvn.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(log);
+    System.out.println(out);
+
+    assertThat(EcsSimulator.operations(sim.mutatingCalls()))
+        .containsExactly("RegisterTaskDefinition", "UpdateService", "StopServiceDeployment");
+    assertThat(sim.service("shop-staging", "web").path("taskDefinition").asText()).endsWith("web:1");
+    assertThat(out).contains("Interrupted during the deployment to staging").contains("Rollback after interrupt succeeded");
+    JsonNode last = JSON.readTree(project.resolve("target/slipway/deploy/staging/last.json").toFile());
+    assertThat(last.path("rollback").path("method").asText()).isEqualTo("StopServiceDeployment");
+    assertThat(last.path("rollback").path("succeeded").asBoolean()).isTrue();
+    assertNoCanary(out);
+  }
+
   private void assertNoCanary(String logs) throws Exception {
     StringBuilder all = new StringBuilder(logs);
     try (Stream<Path> files = Files.walk(project.resolve("target"))) {
