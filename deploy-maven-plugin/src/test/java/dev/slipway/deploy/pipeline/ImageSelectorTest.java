@@ -60,6 +60,15 @@ class ImageSelectorTest {
   }
 
   @Test
+  void aRegistryThatWantsCredentialsIsExplained() throws Exception {
+    try (LocalRegistry locked = LocalRegistry.withBasicAuth("ci", "registry-password").start()) {
+      assertThatThrownBy(() -> selector.select(locked.hostPort() + "/shop/web:1.0", dir.resolve("x")))
+          .hasMessageContaining("requires credentials (Basic)")
+          .hasMessageContaining("deploy.image=<repo>@sha256:");
+    }
+  }
+
+  @Test
   void tagIsResolvedToTheDigestTheRegistryServes() throws Exception {
     Path layout = ociLayout(dir.resolve("layout"));
     String ref = registry.hostPort() + "/shop/web:1.0";

@@ -44,7 +44,12 @@ class StrategiesTest {
     group.arn = tg;
     s.targetGroups.add(group);
     try (SimWorld w = new SimWorld(s)) {
+      long start = w.virtual.nowMillis();
       assertThat(w.deployer().deploy(w.request(canary(w.staging()), journals)).outcome).isEqualTo("SUCCEEDED");
+      // ECS bakes for 10 minutes after the tasks run: success is not declared before the bake is over
+      Long baked = w.sim.eventTime("shop-staging", "web", "has reached a steady state.");
+      assertThat(baked - start).isGreaterThanOrEqualTo(10 * 60_000L);
+      assertThat(w.log()).contains("is baking for 10 minutes");
       JsonNode update = SimWorld.JSON.readTree(w.firstCall("UpdateService", 0).requestBody());
       JsonNode config = update.path("deploymentConfiguration");
       assertThat(config.path("strategy").asText()).isEqualTo("CANARY");

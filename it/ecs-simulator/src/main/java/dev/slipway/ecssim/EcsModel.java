@@ -135,6 +135,8 @@ final class EcsModel {
     int failedTasks;
     long updatedAt;
     long nextTickAt;
+    /** ECS-native strategies bake the new revision before finishing; set once all its tasks run. */
+    Long bakeUntil;
     Long finishedAt;
     ObjectNode rollbackInfo;
     final List<Task> tasks = new ArrayList<>();
@@ -237,12 +239,27 @@ final class EcsModel {
     d.updatedAt = at;
     switch (d.plan.outcome) {
       case SUCCESS -> {
+        if (d.bakeUntil != null) {
+          if (at >= d.bakeUntil) {
+            complete(s, d, at);
+          }
+          return;
+        }
         Task t = new Task(s, d.taskDefinition, d.id, at);
         t.lastStatus = "RUNNING";
         d.tasks.add(t);
         s.event(at, "has started 1 tasks: (task " + t.arn.substring(t.arn.lastIndexOf('/') + 1) + ").");
         if (d.running() >= d.desiredCount) {
-          complete(s, d, at);
+          int bake = s.deploymentConfiguration.path("bakeTimeInMinutes").asInt(0);
+          boolean nativeStrategy = !"ROLLING".equals(s.deploymentConfiguration.path("strategy").asText("ROLLING"));
+          if (nativeStrategy && bake > 0 && !d.rollbackDeployment) {
+            // traffic is on the new revision; ECS keeps the old one until the bake time has passed
+            d.bakeUntil = at + bake * 60_000L;
+            d.nextTickAt = d.bakeUntil;
+            s.event(at, "deployment " + d.id + " is baking for " + bake + " minutes.");
+          } else {
+            complete(s, d, at);
+          }
         }
       }
       case CRASH -> {
