@@ -116,6 +116,47 @@ class SignVerifyMojoConfigTest {
   }
 
   @Test
+  void keyPasswordComesFromTheEnvironmentOrASettingsServerAndIsRedacted() throws Exception {
+    String password = "canary-settings-pass-2c7e";
+    run(dir, openssl(), "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "plain.pem");
+    run(dir, openssl(), "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.pem", "-out", "key.pem", "-passout",
+        "pass:" + password);
+    SignMojo m = sign();
+    m.key = "key.pem";
+    m.mode = "key";
+    assertThatThrownBy(() -> m.config(Map.of(), new Redactor(), Instant.now())).hasMessageContaining("is encrypted");
+
+    Redactor fromEnv = new Redactor();
+    SignConfig c = m.config(Map.of("SLIPWAY_SIGN_KEY_PASSWORD", password), fromEnv, Instant.now());
+    assertThat(c.key().describe()).isEqualTo("key file key.pem");
+    assertThat(fromEnv.redact("pw=" + password)).isEqualTo("pw=****");
+
+    org.apache.maven.settings.Settings settings = new org.apache.maven.settings.Settings();
+    org.apache.maven.settings.Server server = new org.apache.maven.settings.Server();
+    server.setId("signing-key");
+    server.setPassword(password);
+    settings.addServer(server);
+    m.settings = settings;
+    m.keyPasswordServer = "signing-key";
+    Redactor fromSettings = new Redactor();
+    assertThat(m.config(Map.of(), fromSettings, Instant.now()).mode()).isEqualTo(SignConfig.Mode.KEY);
+    assertThat(fromSettings.redact(password)).isEqualTo("****");
+    m.keyPasswordServer = "nope";
+    assertThatThrownBy(() -> m.config(Map.of(), new Redactor(), Instant.now()))
+        .hasMessageContaining("image.sign.keyPasswordServer = 'nope'");
+  }
+
+  private static String openssl() {
+    return dev.slipway.testkit.Tools.require("openssl", "openssl").toString();
+  }
+
+  private static void run(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  @Test
   void verifyNeedsExactlyOnePolicyAndValidValues() throws Exception {
     VerifyMojo m = verify();
     assertThatThrownBy(() -> m.config(new Redactor())).isInstanceOf(InvalidInputException.class)
