@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -41,7 +42,8 @@ public final class ImageVerifier {
       String mode, String identity, String issuer, String keyId, String signature, List<String> predicateTypes) {}
 
   /** One signature found for the digest: the payload it signs and where it came from. */
-  private record Candidate(String source, byte[] payload, byte[] signature, byte[] bundleJson) {}
+  private record Candidate(String source, byte[] payload, byte[] signature, byte[] bundleJson,
+      Map<String, String> annotations) {}
 
   private final Log log;
 
@@ -84,7 +86,7 @@ public final class ImageVerifier {
     for (CosignLayout.Layer layer : new CosignLayout(client).read(digest, CosignLayout.SIG)) {
       String sig = layer.annotations().get(CosignLayout.ANN_SIGNATURE);
       out.add(new Candidate(CosignLayout.tag(digest, CosignLayout.SIG) + " layer " + layer.digest(),
-          layer.content(), sig == null ? null : Base64.getDecoder().decode(sig), null));
+          layer.content(), sig == null ? null : Base64.getDecoder().decode(sig), null, layer.annotations()));
     }
     Referrers referrers = new Referrers(client, log);
     for (Referrers.Referrer r : referrers.list(digest, SigstoreBundles.MEDIA_TYPE)) {
@@ -107,7 +109,7 @@ public final class ImageVerifier {
         if (sig.isTextual()) {
           signature = Base64.getDecoder().decode(sig.asText());
         }
-        out.add(new Candidate("referrer " + r.digest(), payload, signature, bundle));
+        out.add(new Candidate("referrer " + r.digest(), payload, signature, bundle, Map.of()));
       }
     }
     return out;
@@ -130,12 +132,42 @@ public final class ImageVerifier {
       List<Candidate> candidates) throws VerificationException, SigningException {
     KeylessVerifier verifier = keylessVerifier(policy);
     Failures failures = new Failures();
-    boolean sawBundle = false;
-    for (Candidate c : candidates) {
+    boolean sawKeyless = false;
+    CosignLegacyVerifier legacy = null;
+    // bundles first: they carry the inclusion proof; cosign's legacy annotations only the SET
+    List<Candidate> ordered = new ArrayList<>(candidates);
+    ordered.sort(java.util.Comparator.comparing(c -> c.bundleJson() == null));
+    for (Candidate c : ordered) {
       if (c.bundleJson() == null) {
-        continue;
+        if (!c.annotations().containsKey(CosignLayout.ANN_CERTIFICATE)) {
+          continue;
+        }
+        // cosign's legacy keyless layout: certificate, chain and Rekor SET in annotations, no bundle
+        sawKeyless = true;
+        String digestProblem = digestProblem(c, digest);
+        if (digestProblem != null) {
+          failures.add(VerificationException.Reason.DIGEST_MISMATCH, digestProblem);
+          continue;
+        }
+        if (legacy == null) {
+          legacy = new CosignLegacyVerifier(trustedRoot(policy));
+        }
+        X509Certificate[] leafOut = new X509Certificate[1];
+        CosignLegacyVerifier.Problem problem = legacy.verify(c.payload(), c.annotations(), leafOut);
+        if (problem != null) {
+          failures.add(problem.reason(), c.source() + ": " + problem.message());
+          continue;
+        }
+        CertificateIdentity id = CertificateIdentity.of(leafOut[0]);
+        String identityProblem = identityProblem(policy, id);
+        if (identityProblem != null) {
+          failures.add(VerificationException.Reason.WRONG_IDENTITY, c.source() + ": " + identityProblem);
+          continue;
+        }
+        return new Verified(1, ref.name() + "@" + digest, ref.name(), digest, Instant.now().toString(), "keyless",
+            id.subjectAlternativeName(), id.issuer(), null, c.source(), List.of());
       }
-      sawBundle = true;
+      sawKeyless = true;
       String digestProblem = digestProblem(c, digest);
       if (digestProblem != null) {
         failures.add(VerificationException.Reason.DIGEST_MISMATCH, digestProblem);
@@ -168,10 +200,10 @@ public final class ImageVerifier {
       return new Verified(1, ref.name() + "@" + digest, ref.name(), digest, Instant.now().toString(), "keyless",
           id.subjectAlternativeName(), id.issuer(), null, c.source(), List.of());
     }
-    if (!sawBundle) {
-      throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no Sigstore bundle for "
-          + ref.name() + "@" + digest + ": only cosign .sig layers without a bundle referrer, which keyless "
-          + "verification needs (sign with image:sign, or cosign sign --new-bundle-format)");
+    if (!sawKeyless) {
+      throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no keyless signature for "
+          + ref.name() + "@" + digest + ": the .sig layers carry no certificate and there is no Sigstore bundle "
+          + "referrer (signed with a key? verify with image.verify.publicKey)");
     }
     throw failures.exception(ref.name() + "@" + digest);
   }
@@ -190,6 +222,21 @@ public final class ImageVerifier {
     } catch (Exception e) {
       throw new SigningException("cannot load the Sigstore trusted root"
           + (policy.trustedRoot() != null ? " " + policy.trustedRoot() : " (TUF)") + ": " + messages(e), e);
+    }
+  }
+
+  private static dev.sigstore.trustroot.SigstoreTrustedRoot trustedRoot(VerifyConfig.Keyless policy)
+      throws SigningException {
+    try {
+      if (policy.trustedRoot() != null) {
+        return TrustedRootProvider.from(policy.trustedRoot()).get();
+      }
+      dev.sigstore.tuf.SigstoreTufClient.Builder tuf = policy.instance() == SignConfig.Instance.STAGING
+          ? dev.sigstore.tuf.SigstoreTufClient.builder().useStagingInstance()
+          : dev.sigstore.tuf.SigstoreTufClient.builder().usePublicGoodInstance();
+      return TrustedRootProvider.from(tuf).get();
+    } catch (Exception e) {
+      throw new SigningException("cannot load the Sigstore trusted root: " + messages(e), e);
     }
   }
 

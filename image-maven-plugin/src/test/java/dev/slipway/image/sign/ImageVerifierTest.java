@@ -35,6 +35,7 @@ class ImageVerifierTest {
   static final String IDENTITY = "https://github.com/slipway-dev/demo/.github/workflows/release.yml@refs/heads/main";
   static final String ISSUER = FakeSigstore.GITHUB_ISSUER;
   static String keylessDigest;
+  static String legacyDigest;
   static String keyDigest;
   static String unsignedDigest;
   static String otherDigest;
@@ -59,6 +60,12 @@ class ImageVerifierTest {
         sigstore.signingConfig(), new SignConfig.TokenSource.Explicit(token, "test"));
     new ImageSigner(Log.silent(), new SigstoreJavaKeyless(keyless, Map.of(), new Redactor())).sign(new SignConfig(
         ref(keylessDigest), false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), signOut, true, List.of(), null,
+        true));
+
+    // cosign's legacy layout only (no bundle referrer), as images signed by the old cosign pipeline are
+    legacyDigest = TestImages.pushManifest(c, "amd64", "verify-legacy");
+    new ImageSigner(Log.silent(), new SigstoreJavaKeyless(keyless, Map.of(), new Redactor())).sign(new SignConfig(
+        ref(legacyDigest), false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), signOut, false, List.of(), null,
         true));
 
     Openssl.ecKey(keys, null);
@@ -109,6 +116,36 @@ class ImageVerifierTest {
 
     new ImageVerifier(Log.silent()).verify(keylessPolicy(ref(keylessDigest), null,
         "https://github\\.com/slipway-dev/.*/release\\.yml@refs/heads/main", ISSUER, sigstore.trustedRoot(), List.of()));
+  }
+
+  @Test
+  void legacyCosignLayoutWithoutBundleVerifiesFromItsAnnotations(@TempDir Path tmp) throws Exception {
+    assertThat(new Referrers(client(), Log.silent()).list(legacyDigest, null)).isEmpty();
+    ImageVerifier.Verified v = new ImageVerifier(Log.silent())
+        .verify(keylessPolicy(ref(legacyDigest), IDENTITY, null, ISSUER, sigstore.trustedRoot(), List.of()));
+    assertThat(v.signature()).contains(".sig layer");
+    assertThat(v.identity()).isEqualTo(IDENTITY);
+    assertThat(reason(() -> new ImageVerifier(Log.silent()).verify(keylessPolicy(ref(legacyDigest),
+        "https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main", null, ISSUER,
+        sigstore.trustedRoot(), List.of())))).isEqualTo(VerificationException.Reason.WRONG_IDENTITY);
+
+    // a forged Rekor SET (the log never saw this entry) is a broken chain of trust
+    RegistryClient c = client();
+    String forgedTarget = TestImages.pushManifest(c, "arm64", "verify-forged");
+    CosignLayout.Layer layer = new CosignLayout(c).read(legacyDigest, CosignLayout.SIG).get(0);
+    ObjectNode bundle = (ObjectNode) Json.mapper().readTree(layer.annotations().get(CosignLayout.ANN_BUNDLE));
+    byte[] set = Base64.getDecoder().decode(bundle.path("SignedEntryTimestamp").asText());
+    set[set.length - 3] ^= 0x5a;
+    bundle.put("SignedEntryTimestamp", Base64.getEncoder().encodeToString(set));
+    Map<String, String> forged = new java.util.HashMap<>(layer.annotations());
+    forged.put(CosignLayout.ANN_BUNDLE, bundle.toString());
+    byte[] payload = SimpleSigning.payload(registry.hostPort() + "/verify/app", forgedTarget, Map.of());
+    // without the SET check this would fail later, as BAD_SIGNATURE (the log entry is for another payload)
+    new CosignLayout(c).append(forgedTarget, CosignLayout.SIG, new Referrers.Blob(SimpleSigning.MEDIA_TYPE, payload,
+        forged));
+    assertThat(reason(() -> new ImageVerifier(Log.silent())
+        .verify(keylessPolicy(ref(forgedTarget), IDENTITY, null, ISSUER, sigstore.trustedRoot(), List.of()))))
+        .isEqualTo(VerificationException.Reason.BAD_CHAIN);
   }
 
   @Test
