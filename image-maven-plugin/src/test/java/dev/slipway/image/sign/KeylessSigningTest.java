@@ -179,6 +179,22 @@ class KeylessSigningTest {
       assertThat(rekorBundle.path("Payload").path("logIndex").asLong()).isEqualTo(s.rekorLogIndex());
       byte[] payload = c.getBlob(layer.path("digest").asText());
       assertThat(SimpleSigning.parse(payload).manifestDigest()).isEqualTo(s.digest());
+      // the legacy annotations alone (certificate + Rekor SET, no inclusion proof) satisfy sigstore-js too
+      Path legacyBundle = out.resolve("legacy-" + Digests.hex(s.digest()) + ".json");
+      Files.writeString(legacyBundle, bundleV01FromAnnotations(ann, payload));
+      NodeVerifier.Result legacyOk = NodeVerifier.locate().verify(sigstore.trustedRoot(), legacyBundle, payload,
+          IDENTITY, ISSUER);
+      assertThat(legacyOk.ok()).as(legacyOk.toString()).isTrue();
+      com.fasterxml.jackson.databind.node.ObjectNode forged =
+          (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(legacyBundle.toFile());
+      com.fasterxml.jackson.databind.node.ObjectNode promise = (com.fasterxml.jackson.databind.node.ObjectNode)
+          forged.at("/verificationMaterial/tlogEntries/0/inclusionPromise");
+      byte[] set = java.util.Base64.getDecoder().decode(promise.path("signedEntryTimestamp").asText());
+      set[set.length - 2] ^= 0x33;
+      promise.put("signedEntryTimestamp", java.util.Base64.getEncoder().encodeToString(set));
+      Files.writeString(legacyBundle, forged.toString());
+      assertThat(NodeVerifier.locate().verify(sigstore.trustedRoot(), legacyBundle, payload, IDENTITY, ISSUER).ok())
+          .isFalse();
       assertThat(SimpleSigning.parse(payload).dockerReference()).isEqualTo(registry.hostPort() + "/keyless/app");
 
       Path bundleFile = out.resolve("signatures").resolve(s.bundle());
@@ -271,6 +287,39 @@ class KeylessSigningTest {
     } finally {
       actions.stop(0);
     }
+  }
+
+  /**
+   * A Sigstore bundle v0.1 built only from cosign's legacy layer annotations: what cosign itself checks (certificate,
+   * SET over the Rekor entry, signature), in a form an independent verifier reads.
+   */
+  static String bundleV01FromAnnotations(JsonNode ann, byte[] payload) throws Exception {
+    java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate)
+        java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+            ann.path(CosignLayout.ANN_CERTIFICATE).asText().getBytes(StandardCharsets.US_ASCII)));
+    JsonNode rekor = Json.mapper().readTree(ann.path(CosignLayout.ANN_BUNDLE).asText());
+    JsonNode p = rekor.path("Payload");
+    com.fasterxml.jackson.databind.node.ObjectNode b = Json.mapper().createObjectNode();
+    b.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
+    com.fasterxml.jackson.databind.node.ObjectNode vm = b.putObject("verificationMaterial");
+    vm.putObject("x509CertificateChain").putArray("certificates").addObject()
+        .put("rawBytes", java.util.Base64.getEncoder().encodeToString(leaf.getEncoded()));
+    com.fasterxml.jackson.databind.node.ObjectNode e = vm.putArray("tlogEntries").addObject();
+    e.put("logIndex", String.valueOf(p.path("logIndex").asLong()));
+    e.putObject("logId").put("keyId", java.util.Base64.getEncoder().encodeToString(
+        java.util.HexFormat.of().parseHex(p.path("logID").asText())));
+    com.fasterxml.jackson.databind.node.ObjectNode kv = e.putObject("kindVersion");
+    kv.put("kind", "hashedrekord");
+    kv.put("version", "0.0.1");
+    e.put("integratedTime", String.valueOf(p.path("integratedTime").asLong()));
+    e.putObject("inclusionPromise").put("signedEntryTimestamp", rekor.path("SignedEntryTimestamp").asText());
+    e.put("canonicalizedBody", p.path("body").asText());
+    com.fasterxml.jackson.databind.node.ObjectNode ms = b.putObject("messageSignature");
+    com.fasterxml.jackson.databind.node.ObjectNode md = ms.putObject("messageDigest");
+    md.put("algorithm", "SHA2_256");
+    md.put("digest", java.util.Base64.getEncoder().encodeToString(ImageSigner.sha256(payload)));
+    ms.put("signature", ann.path(CosignLayout.ANN_SIGNATURE).asText());
+    return b.toString();
   }
 
   @Test
