@@ -45,6 +45,11 @@ public class BaselineMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
   private File basedir;
 
+  /** The project's directory, or the working directory when run without a project. */
+  private java.nio.file.Path projectDir() {
+    return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
+  }
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -54,8 +59,8 @@ public class BaselineMojo extends AbstractMojo {
     var log = GateMojoSupport.log(getLog());
     try {
       new BaselineRunner(ResultsReader.standard(log), Clock.systemUTC(), log).run(new BaselineRunner.Config(
-          current.toPath(), history.toPath(), historyMaxEntries,
-          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), basedir.toPath(), System.getenv()));
+          GateMojoSupport.path(current, "target/slipway/perf"), GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), historyMaxEntries,
+          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), projectDir(), System.getenv()));
     } catch (InvalidInputException | IllegalArgumentException e) {
       throw new MojoFailureException("perf:baseline: " + e.getMessage(), e);
     } catch (IOException e) {

@@ -85,7 +85,7 @@ public class CompareMojo extends AbstractMojo {
   private double confidence;
 
   /** Seed of the bootstrap (the same inputs always give the same report). */
-  @Parameter(property = "perf.seed", defaultValue = "85030567")
+  @Parameter(property = "perf.seed", defaultValue = "85029799")
   private long seed;
 
   /** Metrics to compare, comma-separated globs on the metric name or endpoint/metric; empty = default set. */
@@ -120,6 +120,11 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
   private File basedir;
 
+  /** The project's directory, or the working directory when run without a project. */
+  private java.nio.file.Path projectDir() {
+    return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
+  }
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -129,13 +134,13 @@ public class CompareMojo extends AbstractMojo {
     Log log = GateMojoSupport.log(getLog());
     CompareRunner.Config config;
     try {
-      config = new CompareRunner.Config(current.toPath(), baseline == null ? null : baseline.toPath(),
-          history.toPath(), BuildContext.parseKeys(historyKeys),
+      config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"), baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
+          GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
           BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineRuns,
           new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, 0.8,
               bootstrapResamples, confidence, seed),
           MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
-          outputDirectory.toPath(), comment, basedir.toPath(), System.getenv());
+          GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), System.getenv());
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("perf:compare: " + e.getMessage(), e);
     }

@@ -327,7 +327,7 @@ public final class Gate {
 
   static String pct(double fraction) {
     double v = fraction * 100;
-    return String.format(Locale.ROOT, Math.abs(v) >= 10 || v == 0 ? "%.1f %%" : "%.2f %%", v);
+    return String.format(Locale.ROOT, Math.abs(v) >= 1 || v == 0 ? "%.1f %%" : "%.2f %%", v);
   }
 
   static String signedPct(double fraction) {
