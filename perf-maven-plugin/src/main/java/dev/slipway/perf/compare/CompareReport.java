@@ -127,7 +127,7 @@ public record CompareReport(
    * @param before mean level before
    * @param after mean level after
    * @param change after / before − 1
-   * @param pValue Welch t-test p-value of the two levels
+   * @param pValue p-value of the two levels (Mann-Whitney U, corrected for the search over split positions)
    * @param resetsBaseline whether the baseline window starts here
    */
   public record ChangePointResult(
