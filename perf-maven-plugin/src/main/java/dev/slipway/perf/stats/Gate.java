@@ -122,8 +122,15 @@ public final class Gate {
                 + "minimum effect", pct(reg), num(p), num(adj), tested, pct(config.minEffect()));
           } else if (!confirmed) {
             v = Verdict.WARN;
+            // the fewest current runs whose smallest attainable p-value survives the first Holm step
+            long n2 = n;
+            while (n2 < 10_000 && Numbers.logChoose((int) n2 + m, (int) n2) < Math.log(tested / config.alpha())) {
+              n2++;
+            }
+            needed = reg >= config.minEffect() ? Math.max(n2, n + 1L) : null;
             why = String.format(Locale.ROOT, "%s worse and significant alone (p=%s) but not after Holm correction "
-                + "over %d metrics (adjusted %s)", pct(reg), num(p), tested, num(adj));
+                + "over %d metrics (adjusted %s)%s", pct(reg), num(p), tested, num(adj),
+                needed == null ? "" : "; at least " + needed + " current runs could confirm it");
           } else {
             v = Verdict.WARN;
             why = String.format(Locale.ROOT, "%s worse (p=%s): significant but below the %s minimum effect",

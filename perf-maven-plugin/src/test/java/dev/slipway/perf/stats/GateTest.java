@@ -76,6 +76,8 @@ class GateTest {
     assertThat(d.adjustedPValue()).isCloseTo(7.0 / 252, within(1e-12));
     assertThat(d.verdict()).isEqualTo(Verdict.WARN);
     assertThat(d.reason()).contains("not after Holm correction over 7 metrics");
+    // 7 runs against 5: 1/C(12,7) = 1/792 <= 0.01/7, the first n for which a clear shift can survive Holm
+    assertThat(d.runsNeeded()).isEqualTo(7L);
     // alone, the same metric fails
     assertThat(gate.decide(inputs.get(0)).verdict()).isEqualTo(Verdict.FAIL);
   }
