@@ -2,6 +2,8 @@ package dev.slipway.perf.bench;
 
 import dev.slipway.perf.stats.Decision;
 import dev.slipway.perf.stats.Direction;
+import dev.slipway.perf.stats.EDivisive;
+import dev.slipway.perf.stats.Numbers;
 import dev.slipway.perf.stats.Gate;
 import dev.slipway.perf.stats.GateConfig;
 import dev.slipway.perf.stats.MetricInput;
@@ -84,6 +86,7 @@ public final class GateValidation {
     }
     System.out.println();
     familyWise(config, trials, seed);
+    changePoints(Math.max(100, trials / 10), seed);
     System.out.printf(Locale.ROOT, "%nelapsed %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
@@ -116,6 +119,49 @@ public final class GateValidation {
     System.out.println();
     System.out.printf(Locale.ROOT, "any FAIL with Holm: %s; any FAIL without correction: %s; any WARN: %s%n",
         p((double) anyFail / trials), p((double) anyFailUncorrected / trials), p((double) anyWarn / trials));
+  }
+
+  /**
+   * E-Divisive over a history of 40 builds (each point the median of 5 runs, or a single run): how often a stationary
+   * history shows a change point, and how often a step or a ramp of the level is found.
+   */
+  static void changePoints(int trials, long seed) {
+    EDivisive detector = new EDivisive(50, 0.001, 0);
+    System.out.println();
+    System.out.println("## Change points over 40 builds (E-Divisive, window 50, p 0.001), 5 % noise, 5 % outlier runs");
+    System.out.println();
+    System.out.println("| runs per build | history | any change point | found at the step (±1 build) |");
+    System.out.println("|---|---|---|---|");
+    String[] names = {"stationary", "step +5 % at build 20", "step +10 % at build 20",
+        "ramp 0 -> +10 % over 40 builds"};
+    for (int runsPerBuild : new int[] {5, 1}) {
+      for (int k = 0; k < names.length; k++) {
+        SplittableRandom rnd = new SplittableRandom(seed * 31 + k * 7 + runsPerBuild);
+        int any = 0;
+        int atStep = 0;
+        for (int t = 0; t < trials; t++) {
+          double[] series = new double[40];
+          for (int b = 0; b < 40; b++) {
+            double shift = switch (k) {
+              case 1 -> b >= 20 ? 0.05 : 0;
+              case 2 -> b >= 20 ? 0.10 : 0;
+              case 3 -> 0.10 * b / 39.0;
+              default -> 0;
+            };
+            double[] runs = new double[runsPerBuild];
+            for (int r = 0; r < runsPerBuild; r++) {
+              runs[r] = value(rnd, 0.05, Math.log1p(shift));
+            }
+            series[b] = Numbers.median(runs);
+          }
+          List<EDivisive.ChangePoint> cps = detector.detect(series);
+          any += cps.isEmpty() ? 0 : 1;
+          atStep += cps.stream().anyMatch(c -> Math.abs(c.index() - 20) <= 1) ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "| %d | %s | %s | %s |%n", runsPerBuild, names[k], p(frac(any, trials)),
+            k == 1 || k == 2 ? p(frac(atStep, trials)) : "–");
+      }
+    }
   }
 
   static Rates run(GateConfig config, double noise, Size size, Scenario sc, int trials, long seed) {
