@@ -1,0 +1,324 @@
+package dev.slipway.image.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.common.Json;
+import dev.slipway.common.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small client for the OCI distribution API of one repository: manifests by tag or digest, blobs, uploads. It
+ * handles anonymous, Basic and Bearer-token auth and uses plain HTTP only when told the registry is insecure, and
+ * then only sends credentials over HTTP to a loopback address or when explicitly allowed. Image building goes through
+ * jib-core; this client serves what jib does not expose (per-platform digests, OCI artifacts, referrers, signatures).
+ */
+public final class RegistryClient {
+  private static final Pattern AUTH_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  /** A manifest as the registry stores it, with its digest and media type. */
+  public record Manifest(String mediaType, String digest, byte[] bytes) {
+    public JsonNode json() throws IOException {
+      return Json.mapper().readTree(bytes);
+    }
+  }
+
+  /** What a HEAD request says of a manifest. */
+  public record Descriptor(String mediaType, String digest, long size) {}
+
+  private final String registry;
+  private final String repository;
+  private final URI base;
+  private final RegistryCredentials credentials;
+  private final boolean mayAuthenticate;
+  private final HttpClient http;
+  private final Log log;
+  private String authorization;
+
+  public RegistryClient(
+      String registry, String repository, RegistryCredentials credentials, boolean insecure, Log log) {
+    this.registry = registry;
+    this.repository = repository;
+    String host = "registry-1.docker.io".equals(registry) || "docker.io".equals(registry)
+        ? "registry-1.docker.io" : registry;
+    this.base = URI.create((insecure ? "http://" : "https://") + host);
+    this.credentials = credentials;
+    this.mayAuthenticate = !insecure || isLoopback(host) || Boolean.getBoolean("sendCredentialsOverHttp");
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.log = log;
+  }
+
+  public static RegistryClient of(ImageRef ref, RegistryCredentials credentials, boolean insecure, Log log) {
+    return new RegistryClient(ref.registry(), ref.repository(), credentials, insecure, log);
+  }
+
+  public String registry() {
+    return registry;
+  }
+
+  public String repository() {
+    return repository;
+  }
+
+  public Manifest getManifest(String reference) throws IOException {
+    HttpResponse<byte[]> r = send(get(manifestUri(reference)).header("Accept", MediaTypes.ACCEPT_ANY),
+        HttpResponse.BodyHandlers.ofByteArray(), "GET manifest " + reference);
+    expect(r, 200, "GET manifest " + reference);
+    String mediaType = r.headers().firstValue("Content-Type").map(RegistryClient::stripParams).orElse(null);
+    String digest = Digests.sha256(r.body());
+    JsonNode json = Json.mapper().readTree(r.body());
+    if (json.hasNonNull("mediaType")) {
+      mediaType = json.get("mediaType").asText();
+    }
+    return new Manifest(mediaType, digest, r.body());
+  }
+
+  public Optional<Descriptor> headManifest(String reference) throws IOException {
+    HttpResponse<Void> r = send(HttpRequest.newBuilder(manifestUri(reference))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Accept", MediaTypes.ACCEPT_ANY),
+        HttpResponse.BodyHandlers.discarding(), "HEAD manifest " + reference);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    expect(r, 200, "HEAD manifest " + reference);
+    String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+    if (digest == null) {
+      digest = getManifest(reference).digest();
+    }
+    return Optional.of(new Descriptor(
+        r.headers().firstValue("Content-Type").map(RegistryClient::stripParams).orElse(null),
+        digest, r.headers().firstValueAsLong("Content-Length").orElse(-1)));
+  }
+
+  /** Stores a manifest under {@code reference} (a tag or its own digest) and returns its digest. */
+  public String putManifest(String reference, String mediaType, byte[] bytes) throws IOException {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(manifestUri(reference))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", mediaType),
+        HttpResponse.BodyHandlers.ofString(), "PUT manifest " + reference);
+    expect(r, 201, "PUT manifest " + reference);
+    String digest = Digests.sha256(bytes);
+    r.headers().firstValue("Docker-Content-Digest").ifPresent(d -> {
+      if (!d.equals(digest)) {
+        log.warn("registry " + registry + " reports digest " + d + " for a manifest whose digest is " + digest);
+      }
+    });
+    return digest;
+  }
+
+  public boolean hasBlob(String digest) throws IOException {
+    HttpResponse<Void> r = send(HttpRequest.newBuilder(uri("/blobs/" + digest))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+        HttpResponse.BodyHandlers.discarding(), "HEAD blob " + digest);
+    if (r.statusCode() == 404) {
+      return false;
+    }
+    expect(r, 200, "HEAD blob " + digest);
+    return true;
+  }
+
+  public byte[] getBlob(String digest) throws IOException {
+    HttpResponse<byte[]> r = send(get(uri("/blobs/" + digest)), HttpResponse.BodyHandlers.ofByteArray(),
+        "GET blob " + digest);
+    expect(r, 200, "GET blob " + digest);
+    if (!Digests.sha256(r.body()).equals(digest)) {
+      throw new RegistryException("blob " + digest + " from " + registry + " does not match its digest", 200);
+    }
+    return r.body();
+  }
+
+  /** Streams a blob; the caller closes the stream (and checks the digest if it matters). */
+  public InputStream openBlob(String digest) throws IOException {
+    HttpResponse<InputStream> r = send(get(uri("/blobs/" + digest)), HttpResponse.BodyHandlers.ofInputStream(),
+        "GET blob " + digest);
+    if (r.statusCode() != 200) {
+      r.body().close();
+      expect(r, 200, "GET blob " + digest);
+    }
+    return r.body();
+  }
+
+  /** Uploads a blob unless the registry has it already. */
+  public void pushBlob(String digest, byte[] bytes) throws IOException {
+    pushBlob(digest, HttpRequest.BodyPublishers.ofByteArray(bytes));
+  }
+
+  public void pushBlob(String digest, Path file) throws IOException {
+    pushBlob(digest, HttpRequest.BodyPublishers.ofFile(file));
+  }
+
+  private void pushBlob(String digest, HttpRequest.BodyPublisher body) throws IOException {
+    if (hasBlob(digest)) {
+      return;
+    }
+    HttpResponse<Void> start = send(HttpRequest.newBuilder(uri("/blobs/uploads/"))
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        HttpResponse.BodyHandlers.discarding(), "start upload of " + digest);
+    expect(start, 202, "start upload of " + digest);
+    String location = start.headers().firstValue("Location")
+        .orElseThrow(() -> new RegistryException("registry " + registry + " gave no upload location", 202));
+    URI upload = base.resolve(location);
+    String sep = upload.getRawQuery() == null ? "?" : "&";
+    URI put = URI.create(upload + sep + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+    HttpResponse<String> done = send(HttpRequest.newBuilder(put).PUT(body)
+            .header("Content-Type", "application/octet-stream"),
+        HttpResponse.BodyHandlers.ofString(), "upload of " + digest);
+    expect(done, 201, "upload of " + digest);
+  }
+
+  /** The tags of this repository ({@code /tags/list}); empty if the repository does not exist yet. */
+  public java.util.List<String> listTags() throws IOException {
+    HttpResponse<byte[]> r = send(get(uri("/tags/list")), HttpResponse.BodyHandlers.ofByteArray(), "list tags");
+    if (r.statusCode() == 404) {
+      return java.util.List.of();
+    }
+    expect(r, 200, "list tags");
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    Json.mapper().readTree(r.body()).path("tags").forEach(t -> tags.add(t.asText()));
+    return tags;
+  }
+
+  private URI manifestUri(String reference) {
+    return uri("/manifests/" + reference);
+  }
+
+  private URI uri(String suffix) {
+    return base.resolve("/v2/" + repository + suffix);
+  }
+
+  private static HttpRequest.Builder get(URI uri) {
+    return HttpRequest.newBuilder(uri).GET();
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, String what)
+      throws IOException {
+    request.timeout(Duration.ofMinutes(5)).header("User-Agent", "slipway");
+    try {
+      if (authorization != null) {
+        request.setHeader("Authorization", authorization);
+      }
+      HttpResponse<T> r = http.send(request.build(), handler);
+      if (r.statusCode() == 401 && authenticate(r)) {
+        request.setHeader("Authorization", authorization);
+        discard(r);
+        r = http.send(request.build(), handler);
+      }
+      return r;
+    } catch (ConnectException e) {
+      throw new RegistryException("cannot connect to registry " + registry + " (" + base + ") for " + what
+          + ": connection refused", e);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new RegistryException("registry " + registry + " timed out on " + what, e);
+    } catch (IOException e) {
+      throw new RegistryException("registry " + registry + " failed on " + what + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted during " + what, e);
+    }
+  }
+
+  private static void discard(HttpResponse<?> r) throws IOException {
+    if (r.body() instanceof InputStream in) {
+      in.close();
+    }
+  }
+
+  /** Works out an Authorization header from a 401 challenge; false if there is nothing to try. */
+  private boolean authenticate(HttpResponse<?> challenge) throws IOException, InterruptedException {
+    String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
+    boolean haveCreds = credentials != null && mayAuthenticate;
+    if (header.regionMatches(true, 0, "Basic", 0, 5)) {
+      if (!haveCreds) {
+        return false;
+      }
+      String next = basic();
+      if (next.equals(authorization)) {
+        return false;
+      }
+      authorization = next;
+      return true;
+    }
+    if (header.regionMatches(true, 0, "Bearer", 0, 6)) {
+      Map<String, String> params = new LinkedHashMap<>();
+      Matcher m = AUTH_PARAM.matcher(header);
+      while (m.find()) {
+        params.put(m.group(1), m.group(2));
+      }
+      String realm = params.get("realm");
+      if (realm == null) {
+        return false;
+      }
+      StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+      if (params.containsKey("service")) {
+        q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+      }
+      String scope = params.getOrDefault("scope", "repository:" + repository + ":pull,push");
+      q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(URI.create(q.toString())).GET();
+      if (haveCreds) {
+        tokenRequest.header("Authorization", basic());
+      }
+      HttpResponse<byte[]> r = http.send(tokenRequest.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        return false;
+      }
+      JsonNode json = Json.mapper().readTree(r.body());
+      String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+      if (token == null) {
+        return false;
+      }
+      authorization = "Bearer " + token;
+      return true;
+    }
+    return false;
+  }
+
+  private String basic() {
+    return "Basic " + Base64.getEncoder().encodeToString(
+        (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void expect(HttpResponse<?> r, int status, String what) throws RegistryException {
+    if (r.statusCode() == status || (status == 200 && r.statusCode() == 200)) {
+      return;
+    }
+    String body = r.body() instanceof String s ? s : r.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
+    String detail = body.length() > 300 ? body.substring(0, 300) + "…" : body;
+    String hint = switch (r.statusCode()) {
+      case 401 -> credentials == null
+          ? " (the registry wants credentials: add a <server> with id '" + registry + "' to settings.xml, "
+              + "or set image.username/image.password)"
+          : mayAuthenticate ? " (credentials from " + credentials.source() + " were rejected)"
+              : " (credentials are not sent over plain HTTP to a non-loopback registry)";
+      case 403 -> " (the credentials may not access " + repository + ")";
+      default -> "";
+    };
+    throw new RegistryException(what + " on " + registry + "/" + repository + ": HTTP " + r.statusCode()
+        + hint + (detail.isBlank() ? "" : ": " + detail.strip()), r.statusCode());
+  }
+
+  private static String stripParams(String contentType) {
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip();
+  }
+
+  static boolean isLoopback(String hostPort) {
+    String host = hostPort.startsWith("[") ? hostPort.substring(1, hostPort.indexOf(']'))
+        : hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+}
