@@ -249,8 +249,11 @@ public final class Gate {
     double cr = (double) c.currentEvents() / c.currentTotal();
     Double ratio = br > 0 ? cr / br : null;
     double diff = cr - br;
-    int[] cur = scaled(c.currentEvents(), c.currentTotal());
-    int[] base = scaled(c.baselineEvents(), c.baselineTotal());
+    // Fisher's test takes int counts whose grand total fits an int; huge totals are scaled down together, which
+    // only makes the test more conservative
+    double f = Math.min(1, (Integer.MAX_VALUE / 2.0) / ((double) c.currentTotal() + c.baselineTotal()));
+    int[] cur = scaled(c.currentEvents(), c.currentTotal(), f);
+    int[] base = scaled(c.baselineEvents(), c.baselineTotal(), f);
     double p = FisherExactTest.withDefaults().with(AlternativeHypothesis.GREATER_THAN)
         .test(new int[][] {{cur[0], cur[1] - cur[0]}, {base[0], base[1] - base[0]}}).getPValue();
     double[] ci = newcombe(c.currentEvents(), c.currentTotal(), c.baselineEvents(), c.baselineTotal());
@@ -300,12 +303,10 @@ public final class Gate {
     return (long) Math.ceil(num * num / ((p2 - p1) * (p2 - p1)));
   }
 
-  /** Fisher's test takes int counts; very large totals are scaled down, which only makes the test conservative. */
-  private static int[] scaled(long events, long total) {
-    if (total <= Integer.MAX_VALUE / 2) {
+  private static int[] scaled(long events, long total, double f) {
+    if (f >= 1) {
       return new int[] {(int) events, (int) total};
     }
-    double f = (Integer.MAX_VALUE / 2.0) / total;
     return new int[] {(int) Math.round(events * f), (int) Math.round(total * f)};
   }
 

@@ -171,6 +171,15 @@ class GateTest {
   }
 
   @Test
+  void countsBeyondTheRangeOfAnIntAreScaledNotRejected() {
+    long n = 2_000_000_000L;
+    // 0.100 % -> 0.111 %: certainly significant at this size, but below the 0.1 percentage-point minimum
+    Decision d = gate.decide(new MetricInput.Counts("errors", n / 1000, n, 10, n / 900, n, 10));
+    assertThat(d.verdict()).isEqualTo(Verdict.WARN);
+    assertThat(d.regression()).isCloseTo(1.0 / 900 - 1.0 / 1000, within(1e-12));
+  }
+
+  @Test
   void bootstrapIntervalIsDeterministicForTheSameSeed() {
     double[] base = {100, 103, 98, 101, 99, 104, 97, 102, 100, 101};
     double[] cur = {104, 107, 101, 105, 103, 108, 100, 106, 104, 105};
