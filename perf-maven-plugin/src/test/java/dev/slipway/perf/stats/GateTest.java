@@ -176,7 +176,7 @@ class GateTest {
     // 0.100 % -> 0.111 %: certainly significant at this size, but below the 0.1 percentage-point minimum
     Decision d = gate.decide(new MetricInput.Counts("errors", n / 1000, n, 10, n / 900, n, 10));
     assertThat(d.verdict()).isEqualTo(Verdict.WARN);
-    assertThat(d.regression()).isCloseTo(1.0 / 900 - 1.0 / 1000, within(1e-12));
+    assertThat(d.regression()).isCloseTo((double) (n / 900) / n - (double) (n / 1000) / n, within(1e-15));
   }
 
   @Test
