@@ -86,6 +86,29 @@ class HistoryTest {
   }
 
   @Test
+  void concurrentWriterProcessesNeverLoseOrCorruptLines() throws Exception {
+    Path file = dir.resolve("shared.jsonl");
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<Process> writers = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      writers.add(new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+          AppendMain.class.getName(), file.toString(), "proc" + p, "20")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("writer" + p + ".log").toFile()).start());
+    }
+    for (int p = 0; p < writers.size(); p++) {
+      assertThat(writers.get(p).waitFor()).as(Files.readString(dir.resolve("writer" + p + ".log"))).isZero();
+    }
+    List<HistoryEntry> all = new HistoryFile(file).read();
+    assertThat(all).hasSize(60);
+    for (int p = 0; p < 3; p++) {
+      String prefix = "proc" + p;
+      // each writer's lines are all there, in its own order
+      assertThat(all.stream().map(HistoryEntry::build).filter(b -> b.startsWith(prefix + "-")).toList())
+          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(i -> prefix + "-" + i).toList());
+    }
+  }
+
+  @Test
   void aMalformedLineNamesFileAndLine() throws Exception {
     Path file = dir.resolve("h.jsonl");
     new HistoryFile(file).append(List.of(entry(1, here(), Runs.run(1, Runs.http("GET /a", 10, 100, 1000, 0)))), 10);
