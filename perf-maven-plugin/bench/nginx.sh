@@ -22,6 +22,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     location / { return 200 "ok\n"; }
+    location /missing { return 404; }
   }
 }
 CONF

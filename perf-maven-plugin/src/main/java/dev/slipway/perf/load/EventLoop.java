@@ -38,6 +38,10 @@ final class EventLoop implements Runnable {
   private final long end;
   private final long timeoutNanos;
 
+  /** Microseconds from each request's intended send time to when it was written: the generator's own delay. */
+  final org.HdrHistogram.Histogram sendLag = new org.HdrHistogram.Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
+  /** Responses received before the end of the schedule (after warm-up), for the achieved rate. */
+  long inWindow;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final ArrayDeque<Conn> idle = new ArrayDeque<>();
   private final List<Conn> conns = new ArrayList<>();
@@ -47,6 +51,8 @@ final class EventLoop implements Runnable {
   private long nextArrivalAt;
   private int wheelPos;
   private long lastTimeoutScan;
+  /** Connections whose TCP connect has not completed yet. */
+  private int connecting;
   /** Connections with {@code waiting} set, so the loop only scans for due timers when there are any. */
   private int waitingCount;
 
@@ -63,6 +69,8 @@ final class EventLoop implements Runnable {
     int step;
     long intended;
     boolean inFlight;
+    /** The request's first bytes have not been written yet (for the send-lag histogram). */
+    boolean unsent;
     /** Waiting to send at {@code readyAt} (think time, or reconnect backoff). */
     boolean waiting;
     long readyAt;
@@ -182,21 +190,27 @@ final class EventLoop implements Runnable {
     return false;
   }
 
-  /** Hands waiting arrivals to idle connections (open model). */
+  /**
+   * Hands waiting arrivals to idle connections (open model), oldest arrival first. New connections are opened only
+   * while fewer are being opened than arrivals wait, and are not bound to an arrival: whichever connection frees up
+   * or finishes connecting first takes the oldest one, so a slow connect does not hold an arrival back.
+   */
   private void dispatch(long now) {
     while (!pending.isEmpty()) {
       // Most recently used first: a small hot set of connections serves the load, the rest stay idle.
       Conn c = idle.pollLast();
       if (c == null) {
-        if (conns.size() >= maxConnections) {
+        if (conns.size() >= maxConnections || connecting >= pending.size()) {
           return;
         }
-        c = newConn();
-        if (c == null) {
+        Conn fresh = newConn();
+        if (fresh != null && fresh.connected) {
+          idle.addLast(fresh);
+        } else if (fresh == null) {
           Arrival a = pending.poll();
           count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
-          continue;
         }
+        continue;
       }
       Arrival a = pending.poll();
       c.scenario = a.scenario;
@@ -219,8 +233,11 @@ final class EventLoop implements Runnable {
       c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       boolean done = c.channel.connect(address);
       c.connected = done;
-      c.key = c.channel.register(selector, done ? 0 : SelectionKey.OP_CONNECT, c);
+      c.key = c.channel.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
       conns.add(c);
+      if (!done) {
+        connecting++;
+      }
       control.connectionOpened();
       return c;
     } catch (IOException e) {
@@ -250,6 +267,7 @@ final class EventLoop implements Runnable {
     setWaiting(c, false);
     c.parser.reset(step.head);
     c.out = ByteBuffer.wrap(step.request);
+    c.unsent = true;
     if (c.connected) {
       write(c);
     }
@@ -257,6 +275,13 @@ final class EventLoop implements Runnable {
 
   private void write(Conn c) {
     try {
+      if (c.unsent) {
+        c.unsent = false;
+        long now = System.nanoTime();
+        if (c.intended >= warmupEnd && c.intended < end) {
+          sendLag.recordValue(Math.max(1, Math.min(EndpointStats.HIGHEST_MICROS, (now - c.intended) / 1000)));
+        }
+      }
       c.channel.write(c.out);
       c.key.interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     } catch (IOException e) {
@@ -273,14 +298,23 @@ final class EventLoop implements Runnable {
       if (k.isConnectable()) {
         c.channel.finishConnect();
         c.connected = true;
+        connecting--;
         if (c.inFlight) {
           write(c);
         } else {
           k.interestOps(SelectionKey.OP_READ);
+          if (open && !c.waiting) {
+            idle.addLast(c);
+          }
         }
         return;
       }
     } catch (IOException e) {
+      if (open && !c.inFlight && !c.waiting && !pending.isEmpty()) {
+        // The attempt was made for the oldest waiting arrival: it fails with the connection.
+        Arrival a = pending.pollFirst();
+        count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
+      }
       fail(c, Failure.CONNECT, "connect to " + address + ": " + e.getMessage());
       return;
     }
@@ -337,6 +371,9 @@ final class EventLoop implements Runnable {
     control.responded();
     if (c.intended >= warmupEnd && (open || now <= end)) {
       plan.endpoints[step.endpoint].recordResponse(now - c.intended, step.expect.accepts(c.parser.status()));
+      if (now <= end) {
+        inWindow++;
+      }
     }
     boolean reuse = !c.parser.closeAfter();
     if (!reuse) {
@@ -441,6 +478,9 @@ final class EventLoop implements Runnable {
   }
 
   private void discard(Conn c) {
+    if (!c.connected && conns.contains(c)) {
+      connecting--;
+    }
     setWaiting(c, false);
     conns.remove(c);
     idle.remove(c);

@@ -5,6 +5,7 @@ import dev.slipway.common.Progress;
 import dev.slipway.perf.results.EndpointResult;
 import dev.slipway.perf.results.Errors;
 import dev.slipway.perf.results.Latency;
+import dev.slipway.perf.results.Metric;
 import dev.slipway.perf.results.RunResult;
 import dev.slipway.perf.results.WorkloadModel;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -64,10 +67,12 @@ public final class LoadRunner {
     Instant wallStart = Instant.now().plusNanos(START_DELAY_NANOS);
     long end = start + runNanos;
     List<Thread> threads = new ArrayList<>();
+    List<EventLoop> loops = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       int share = config.connections() / workers + (i < config.connections() % workers ? 1 : 0);
       EventLoop loop = new EventLoop(control, plan, config.schedule(), address, i, workers, Math.max(1, share), open,
           start, start + warmupNanos, end, config.timeout().toNanos());
+      loops.add(loop);
       Thread t = new Thread(loop, "slipway-perf-loop-" + i);
       t.setDaemon(true);
       threads.add(t);
@@ -101,6 +106,26 @@ public final class LoadRunner {
     }
     long responses = all.getTotalCount();
     EndpointResult total = endpoint("total", allRequests, allErrors, responses / measured, all);
+    if (open) {
+      // How well the generator kept to the schedule, so a slow client is not mistaken for a slow server.
+      Histogram lag = new Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
+      long inWindow = 0;
+      for (EventLoop l : loops) {
+        lag.add(l.sendLag);
+        inWindow += l.inWindow;
+      }
+      Map<String, Metric> m = new LinkedHashMap<>();
+      m.put("scheduledRate", new Metric(Math.round(config.schedule().arrivalsBefore(measuredEnd - start)
+          - config.schedule().arrivalsBefore(warmupNanos)) / measured, "req/s", true));
+      m.put("achievedRate", new Metric(Math.round(inWindow / measured * 100) / 100.0, "req/s", true));
+      if (lag.getTotalCount() > 0) {
+        m.put("sendLag.p50", new Metric(ms(lag.getValueAtPercentile(50)), "ms", false));
+        m.put("sendLag.p99", new Metric(ms(lag.getValueAtPercentile(99)), "ms", false));
+        m.put("sendLag.max", new Metric(ms(lag.getMaxValue()), "ms", false));
+      }
+      total = new EndpointResult(total.name(), total.requests(), total.errors(), total.throughput(), total.latency(),
+          m);
+    }
     String aborted = control.abortReason();
     if (aborted != null) {
       log.warn("run " + run + " aborted: " + aborted);

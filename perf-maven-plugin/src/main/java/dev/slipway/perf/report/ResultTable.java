@@ -27,6 +27,13 @@ public final class ResultTable {
             ? "; closed-model latencies omit time requests spent waiting behind a slow response" : "",
         r.aborted() == null ? "" : "; ABORTED: " + r.aborted()));
     out.addAll(format(rows));
+    if (r.total() != null && r.total().metrics().containsKey("achievedRate")) {
+      var m = r.total().metrics();
+      out.add(String.format(Locale.ROOT, "schedule: %,.1f req/s due, %,.1f req/s answered within the schedule; "
+          + "generator send lag p50 %s ms, p99 %s ms", m.get("scheduledRate").value(), m.get("achievedRate").value(),
+          m.containsKey("sendLag.p50") ? String.format(Locale.ROOT, "%.2f", m.get("sendLag.p50").value()) : "-",
+          m.containsKey("sendLag.p99") ? String.format(Locale.ROOT, "%.2f", m.get("sendLag.p99").value()) : "-"));
+    }
     if (r.total() != null && r.total().errors().total() > 0) {
       var e = r.total().errors();
       out.add(String.format(Locale.ROOT, "errors by cause: status %d, timeout %d, connect %d, other %d",

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Not a test: measures closed-loop requests/s of candidate HTTP stacks against a URL (used by bench/stack.sh to pick
- * the load generator's client). Usage: StackBench URL connections seconds [nio|jdk]...
+ * the load generator's client). Usage: StackBench URL connections seconds [nio|jdk]... (2 s warm-up excluded)
  */
 public final class StackBench {
   public static void main(String[] args) throws Exception {
@@ -39,7 +39,8 @@ public final class StackBench {
 
   static double nio(URI uri, int conns, int secs) throws Exception {
     LoadConfig cfg = new LoadConfig(uri, List.of(Scenario.of(RequestSpec.get(uri.getRawPath()), 1)),
-        WorkloadModel.CLOSED, null, Duration.ofSeconds(secs), conns, Integer.getInteger("threads", 0), Duration.ZERO,
+        WorkloadModel.CLOSED, null, Duration.ofSeconds(secs + 2), conns, Integer.getInteger("threads", 0),
+        Duration.ofSeconds(2),
         Duration.ofSeconds(5), Duration.ofSeconds(100), null);
     RunResult r = new LoadRunner(Log.silent()).run(cfg, 1, null);
     return r.total().throughput();
@@ -52,13 +53,15 @@ public final class StackBench {
     LongAdder done = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(conns);
-    long start = System.nanoTime();
     for (int i = 0; i < conns; i++) {
       loop(client, req, done, stop, finished);
     }
+    Thread.sleep(2000); // warm-up, excluded
+    long start = System.nanoTime();
+    long before = done.sum();
     Thread.sleep(secs * 1000L);
     stop.set(true);
-    long n = done.sum();
+    long n = done.sum() - before;
     double elapsed = (System.nanoTime() - start) / 1e9;
     finished.await();
     return n / elapsed;

@@ -1,6 +1,7 @@
 package dev.slipway.perf.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.slipway.common.Log;
 import dev.slipway.perf.results.EndpointResult;
@@ -59,6 +60,11 @@ class CoordinatedOmissionTest {
     assertThat(e.latency().p50()).as("p50 is the service time").isLessThan(20.0);
     assertThat(e.latency().max()).isLessThan(400.0);
     assertThat(e.throughput()).isBetween(190.0, 210.0);
+    // The generator kept to the schedule: the stalls are the server's, not the client's.
+    assertThat(r.total().metrics().get("scheduledRate").value()).isCloseTo(200.0, within(1.0));
+    assertThat(r.total().metrics().get("achievedRate").value()).isBetween(180.0, 201.0);
+    assertThat(r.total().metrics().get("sendLag.p50").value()).isLessThan(5.0);
+    assertThat(r.total().allMetrics()).containsKey("achievedRate").containsKey(EndpointResult.P99);
     assertThat(lines).anyMatch(l -> l.matches(".*req/s \\(scheduled (19[0-9]|20[0-9])/s\\)  errors 0  p99 .*"));
     // The histogram log holds the interval histograms of the measured window.
     long logged = 0;
