@@ -86,7 +86,7 @@ public final class Gate {
     }
     double bm = Numbers.median(b);
     double cm = Numbers.median(c);
-    Double ratio = bm != 0 ? cm / bm : null;
+    Double ratio = ratio(bm, cm);
     Double reg = ratio == null ? null : dir.regression(ratio);
     if (Math.min(n, m) == 1) {
       return Partial.fixed(fixedThresholds(s.key(), dir, m, n, bm, cm, ratio, reg));
@@ -159,6 +159,14 @@ public final class Gate {
             ci == null ? null : ci[0], ci == null ? null : ci[1], needed, why);
       }
     };
+  }
+
+  /** current / baseline; 0 → 0 (a sub-millisecond latency reported in whole ms) is no change, 0 → x has none. */
+  private static Double ratio(double baseline, double current) {
+    if (baseline != 0) {
+      return current / baseline;
+    }
+    return current == 0 ? Double.valueOf(1.0) : null;
   }
 
   private Decision fixedThresholds(

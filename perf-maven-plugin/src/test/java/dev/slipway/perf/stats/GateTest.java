@@ -137,6 +137,17 @@ class GateTest {
   }
 
   @Test
+  void zeroToZeroIsNoChangeAndZeroToSomethingCannotBeRated() {
+    Decision same = gate.decide(latency(new double[] {0}, new double[] {0}));
+    assertThat(same.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(same.ratio()).isEqualTo(1.0);
+    Decision fromZero = gate.decide(latency(new double[] {0}, new double[] {3}));
+    assertThat(fromZero.verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(fromZero.ratio()).isNull();
+    assertThat(fromZero.reason()).contains("baseline value is 0");
+  }
+
+  @Test
   void fixedThresholdsAreConfigurable() {
     Gate strict = new Gate(new GateConfig(0.01, 0.05, 0.02, 0.04, 0.001, 0.8, 0, 0.95, 1));
     assertThat(strict.decide(latency(new double[] {100}, new double[] {105})).verdict()).isEqualTo(Verdict.FAIL);
