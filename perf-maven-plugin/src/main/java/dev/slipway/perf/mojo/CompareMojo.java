@@ -76,6 +76,10 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.minErrorRateIncrease", defaultValue = "0.001")
   private double minErrorRateIncrease;
 
+  /** Power at which UNKNOWN verdicts estimate the runs that would settle them. */
+  @Parameter(property = "perf.power", defaultValue = "0.8")
+  private double power;
+
   /** Bootstrap resamples for the confidence interval of the median ratio (0 = no interval). */
   @Parameter(property = "perf.bootstrapResamples", defaultValue = "2000")
   private int bootstrapResamples;
@@ -137,7 +141,7 @@ public class CompareMojo extends AbstractMojo {
       config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"), baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
           BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineRuns,
-          new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, 0.8,
+          new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, power,
               bootstrapResamples, confidence, seed),
           MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
           GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), System.getenv());

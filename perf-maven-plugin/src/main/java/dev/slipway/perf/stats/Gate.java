@@ -118,8 +118,8 @@ public final class Gate {
           boolean confirmed = adj <= config.alpha();
           if (confirmed && reg >= config.minEffect()) {
             v = Verdict.FAIL;
-            why = String.format(Locale.ROOT, "%s worse (p=%s, Holm-adjusted %s over %d metrics), at least the %s "
-                + "minimum effect", pct(reg), num(p), num(adj), tested, pct(config.minEffect()));
+            why = String.format(Locale.ROOT, "%s worse (p=%s, Holm-adjusted %s over %s), at least the %s "
+                + "minimum effect", pct(reg), num(p), num(adj), metrics(tested), pct(config.minEffect()));
           } else if (!confirmed) {
             v = Verdict.WARN;
             // the fewest current runs whose smallest attainable p-value survives the first Holm step
@@ -129,7 +129,7 @@ public final class Gate {
             }
             needed = reg >= config.minEffect() ? Math.max(n2, n + 1L) : null;
             why = String.format(Locale.ROOT, "%s worse and significant alone (p=%s) but not after Holm correction "
-                + "over %d metrics (adjusted %s)%s", pct(reg), num(p), tested, num(adj),
+                + "over %s (adjusted %s)%s", pct(reg), num(p), metrics(tested), num(adj),
                 needed == null ? "" : "; at least " + needed + " current runs could confirm it");
           } else {
             v = Verdict.WARN;
@@ -275,13 +275,13 @@ public final class Gate {
         String rates = String.format(Locale.ROOT, "error rate %s -> %s", pct(br), pct(cr));
         if (significant && adj <= config.alpha() && diff >= config.minErrorRateIncrease()) {
           v = Verdict.FAIL;
-          why = String.format(Locale.ROOT, "%s (Fisher exact p=%s, Holm-adjusted %s over %d metrics)", rates,
-              num(p), num(adj), tested);
+          why = String.format(Locale.ROOT, "%s (Fisher exact p=%s, Holm-adjusted %s over %s)", rates,
+              num(p), num(adj), metrics(tested));
         } else if (significant) {
           v = Verdict.WARN;
           why = adj > config.alpha()
-              ? String.format(Locale.ROOT, "%s: significant alone (p=%s) but not after Holm correction over %d "
-                  + "metrics", rates, num(p), tested)
+              ? String.format(Locale.ROOT, "%s: significant alone (p=%s) but not after Holm correction over %s",
+                  rates, num(p), metrics(tested))
               : String.format(Locale.ROOT, "%s: significant (p=%s) but below the minimum increase of %s", rates,
                   num(p), pct(config.minErrorRateIncrease()));
         } else if (diff > 0 && diff >= config.minErrorRateIncrease()) {
@@ -344,6 +344,10 @@ public final class Gate {
   static String pct(double fraction) {
     double v = fraction * 100;
     return String.format(Locale.ROOT, Math.abs(v) >= 1 || v == 0 ? "%.1f %%" : "%.2f %%", v);
+  }
+
+  static String metrics(int count) {
+    return count == 1 ? "1 metric" : count + " metrics";
   }
 
   static String signedPct(double fraction) {
