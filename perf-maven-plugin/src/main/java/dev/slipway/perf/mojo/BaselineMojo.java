@@ -23,27 +23,27 @@ public class BaselineMojo extends AbstractMojo {
 
   /** Skip recording. */
   @Parameter(property = "perf.skip", defaultValue = "false")
-  private boolean skip;
+  boolean skip;
 
   /** This build's results: a result file or a folder of them. */
   @Parameter(property = "perf.current", defaultValue = "${project.build.directory}/slipway/perf")
-  private File current;
+  File current;
 
   /** The JSON-lines history file. */
   @Parameter(property = "perf.history", defaultValue = "${project.basedir}/.slipway/perf-history.jsonl")
-  private File history;
+  File history;
 
   /** Lines (runs) the history keeps; the oldest are dropped beyond this. */
   @Parameter(property = "perf.historyMaxEntries", defaultValue = "2000")
-  private int historyMaxEntries;
+  int historyMaxEntries;
 
   /** Extra context recorded with the runs, {@code key=value,...}, e.g. {@code runner=ubuntu-24.04}. */
   @Parameter(property = "perf.contextLabels")
-  private String contextLabels;
+  String contextLabels;
 
   /** Directory used for git context (commit, branch). */
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
-  private File basedir;
+  File basedir;
 
   /** The project's directory, or the working directory when run without a project. */
   private java.nio.file.Path projectDir() {

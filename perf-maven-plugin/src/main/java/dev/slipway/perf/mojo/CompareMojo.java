@@ -30,99 +30,102 @@ public class CompareMojo extends AbstractMojo {
 
   /** Skip the comparison. */
   @Parameter(property = "perf.skip", defaultValue = "false")
-  private boolean skip;
+  boolean skip;
 
   /** Current results: a result file or a folder of them (Slipway, JMH, Artillery, Gatling, k6, JMeter). */
   @Parameter(property = "perf.current", defaultValue = "${project.build.directory}/slipway/perf")
-  private File current;
+  File current;
 
   /** Baseline results: a file or folder. When not set, the history ({@code perf.history}) is the baseline. */
   @Parameter(property = "perf.baseline")
-  private File baseline;
+  File baseline;
 
   /** The JSON-lines performance history written by {@code perf:baseline}. */
   @Parameter(property = "perf.history", defaultValue = "${project.basedir}/.slipway/perf-history.jsonl")
-  private File history;
+  File history;
 
   /** Context keys a history run must share with this build to be comparable (comma-separated). */
   @Parameter(property = "perf.historyKeys", defaultValue = "os,arch,cpuCount,cpuModel,jdk")
-  private String historyKeys;
+  String historyKeys;
 
   /** Extra context of this build, {@code key=value,...}, matched when listed in {@code perf.historyKeys}. */
   @Parameter(property = "perf.contextLabels")
-  private String contextLabels;
+  String contextLabels;
 
   /** Newest history runs (after the last change point) that form the baseline. */
   @Parameter(property = "perf.baselineRuns", defaultValue = "30")
-  private int baselineRuns;
+  int baselineRuns;
 
   /** Significance level of the one-sided tests (Holm-corrected across metrics for failures). */
   @Parameter(property = "perf.alpha", defaultValue = "0.01")
-  private double alpha;
+  double alpha;
 
   /** Smallest regression of the median that fails the build, as a fraction (0.05 = 5 %). */
   @Parameter(property = "perf.minEffect", defaultValue = "0.05")
-  private double minEffect;
+  double minEffect;
 
   /** With a single run on a side: the regression fraction that warns (the old rule's 10 %). */
   @Parameter(property = "perf.singleRunWarn", defaultValue = "0.10")
-  private double singleRunWarn;
+  double singleRunWarn;
 
   /** With a single run on a side: the regression fraction that fails (the old rule's 20 %). */
   @Parameter(property = "perf.singleRunFail", defaultValue = "0.20")
-  private double singleRunFail;
+  double singleRunFail;
 
   /** Smallest absolute increase of an error rate that fails (0.001 = 0.1 percentage points). */
   @Parameter(property = "perf.minErrorRateIncrease", defaultValue = "0.001")
-  private double minErrorRateIncrease;
+  double minErrorRateIncrease;
 
   /** Power at which UNKNOWN verdicts estimate the runs that would settle them. */
   @Parameter(property = "perf.power", defaultValue = "0.8")
-  private double power;
+  double power;
 
   /** Bootstrap resamples for the confidence interval of the median ratio (0 = no interval). */
   @Parameter(property = "perf.bootstrapResamples", defaultValue = "2000")
-  private int bootstrapResamples;
+  int bootstrapResamples;
 
   /** Confidence level of the intervals. */
   @Parameter(property = "perf.confidence", defaultValue = "0.95")
-  private double confidence;
+  double confidence;
 
   /** Seed of the bootstrap (the same inputs always give the same report). */
   @Parameter(property = "perf.seed", defaultValue = "85029799")
-  private long seed;
+  long seed;
 
   /** Metrics to compare, comma-separated globs on the metric name or endpoint/metric; empty = default set. */
   @Parameter(property = "perf.metrics")
-  private String metrics;
+  String metrics;
 
   /** Direction overrides, {@code glob=higher|lower,...}, e.g. {@code score=higher}. */
   @Parameter(property = "perf.directions")
-  private String directions;
+  String directions;
 
   /** E-Divisive window over the history (builds). */
   @Parameter(property = "perf.changePointWindow", defaultValue = "50")
-  private int changePointWindow;
+  int changePointWindow;
 
   /** E-Divisive significance of a confirmed change point. */
   @Parameter(property = "perf.changePointPValue", defaultValue = "0.001")
-  private double changePointPValue;
+  double changePointPValue;
 
   /** Where compare.json and compare.md are written. */
   @Parameter(property = "perf.outputDirectory", defaultValue = "${project.build.directory}/slipway/perf")
-  private File outputDirectory;
+  File outputDirectory;
 
   /** Fail the build when a metric regressed (FAIL); otherwise only report. */
   @Parameter(property = "perf.failOnRegression", defaultValue = "true")
-  private boolean failOnRegression;
+  boolean failOnRegression;
 
   /** Post the report as a pull-request comment (GitHub Actions: GITHUB_TOKEN, GITHUB_EVENT_PATH). */
   @Parameter(property = "perf.comment", defaultValue = "false")
-  private boolean comment;
+  boolean comment;
 
   /** Directory used for git context (commit, branch). */
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
-  private File basedir;
+  File basedir;
+
+  /** The process environment (GITHUB_*); tests replace it. */
+  java.util.Map<String, String> env = System.getenv();
 
   /** The project's directory, or the working directory when run without a project. */
   private java.nio.file.Path projectDir() {
@@ -144,11 +147,11 @@ public class CompareMojo extends AbstractMojo {
           new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, power,
               bootstrapResamples, confidence, seed),
           MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
-          GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), System.getenv());
+          GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), env);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("perf:compare: " + e.getMessage(), e);
     }
-    Redactor redactor = new Redactor().add(System.getenv("GITHUB_TOKEN"));
+    Redactor redactor = new Redactor().add(env.get("GITHUB_TOKEN"));
     Optional<CompareRunner.Outcome> outcome;
     try {
       outcome = new CompareRunner(ResultsReader.standard(log), CompareRunner.gitHub(redactor), Clock.systemUTC(),
