@@ -77,7 +77,8 @@ public final class ReportFormat {
   /** The console table and summary, one line per entry, plain ASCII. */
   public static List<String> console(CompareReport r) {
     List<String> lines = new ArrayList<>();
-    lines.add("Performance gate: " + r.verdict() + " - " + summaryLine(r).replace("**", "").replace(" · ", ", "));
+    String summary = summaryLine(r).replace("**", "").replace(" · ", ", ");
+    lines.add("Performance gate: " + r.verdict() + " - " + summary);
     lines.add("  baseline: " + source(r.baseline()).replace("`", "") + "; current: "
         + source(r.current()).replace("`", ""));
     if (!r.metrics().isEmpty()) {
