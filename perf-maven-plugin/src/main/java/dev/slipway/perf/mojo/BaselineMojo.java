@@ -58,9 +58,11 @@ public class BaselineMojo extends AbstractMojo {
     }
     var log = GateMojoSupport.log(getLog());
     try {
-      new BaselineRunner(ResultsReader.standard(log), Clock.systemUTC(), log).run(new BaselineRunner.Config(
-          GateMojoSupport.path(current, "target/slipway/perf"), GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), historyMaxEntries,
-          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), projectDir(), System.getenv()));
+      BaselineRunner.Config config = new BaselineRunner.Config(
+          GateMojoSupport.path(current, "target/slipway/perf"),
+          GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), historyMaxEntries,
+          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), projectDir(), System.getenv());
+      new BaselineRunner(ResultsReader.standard(log), Clock.systemUTC(), log).run(config);
     } catch (InvalidInputException | IllegalArgumentException e) {
       throw new MojoFailureException("perf:baseline: " + e.getMessage(), e);
     } catch (IOException e) {

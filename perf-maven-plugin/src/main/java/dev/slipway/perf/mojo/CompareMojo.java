@@ -141,7 +141,8 @@ public class CompareMojo extends AbstractMojo {
     Log log = GateMojoSupport.log(getLog());
     CompareRunner.Config config;
     try {
-      config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"), baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
+      config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"),
+          baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
           BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineRuns,
           new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, power,

@@ -14,10 +14,10 @@ import org.apache.commons.statistics.inference.MannWhitneyUTest;
  * the test is a Mann-Whitney U test rather than a t-test, because one outlier run inflates a t-test's variance and
  * hides real shifts; and the confirmation p-value is multiplied by the number of split positions searched, because
  * the split was chosen to maximise the difference (without this, stationary series with 5 % outlier runs showed a
- * change point 3-5 % of the time at p 0.001). To stay sensitive on long histories the search runs in sliding windows (half-window
- * steps) with a relaxed p-value, and the weak change points found there are then merged: the weakest is removed and
- * its neighbours re-tested until every remaining one is significant at the configured p-value and changes the mean by
- * at least the minimum magnitude.
+ * change point 3-5 % of the time at p 0.001). To stay sensitive on long histories the search runs in sliding
+ * windows (half-window steps) with a relaxed p-value, and the weak change points found there are then merged: the
+ * weakest is removed and its neighbours re-tested until every remaining one is significant at the configured p-value
+ * and changes the mean by at least the minimum magnitude.
  *
  * <p>Deterministic (no permutations), O(window²) per window.
  */

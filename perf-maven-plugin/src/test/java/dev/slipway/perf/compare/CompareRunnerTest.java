@@ -30,7 +30,7 @@ class CompareRunnerTest {
 
   @TempDir Path dir;
 
-  /** Eight baseline and eight current runs: /fast unchanged, /slow 30 % slower with errors, /gone and /new one-sided. */
+  /** Eight runs per side: /fast unchanged, /slow 30 % slower with errors, /gone and /new on one side only. */
   static void writeScenario(Path base, Path cur) throws IOException {
     double[] wiggle = {0.99, 1.01, 1.0, 0.98, 1.02, 0.995, 1.005, 1.015};
     for (int i = 0; i < wiggle.length; i++) {
