@@ -111,6 +111,22 @@ class CompareRunnerTest {
   }
 
   @Test
+  void reportsWrittenIntoTheResultsFolderAreNotReadAsResults() throws Exception {
+    Path base = dir.resolve("base");
+    Path cur = dir.resolve("cur");
+    writeScenario(base, cur);
+    CompareRunner.Config c = config(base, cur, Map.of());
+    CompareRunner.Config intoResults = new CompareRunner.Config(c.current(), c.baseline(), c.history(),
+        c.contextKeys(), c.contextLabels(), c.baselineRuns(), c.gate(), c.selection(), c.changePointWindow(),
+        c.changePointPValue(), cur, false, dir, Map.of());
+    CompareReport first = runner(new Runs.Recording()).run(intoResults).orElseThrow().report();
+    assertThat(cur.resolve("compare.json")).exists();
+    CompareReport second = runner(new Runs.Recording()).run(intoResults).orElseThrow().report();
+    assertThat(second.current().runs()).isEqualTo(first.current().runs()).isEqualTo(8);
+    assertThat(second.metrics()).isEqualTo(first.metrics());
+  }
+
+  @Test
   void singleRunsUseTheFixedThresholdsAndTheReportSaysSo() throws Exception {
     Path base = dir.resolve("b1");
     Path cur = dir.resolve("c1");
