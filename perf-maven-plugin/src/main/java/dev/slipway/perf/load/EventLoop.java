@@ -138,6 +138,11 @@ final class EventLoop implements Runnable {
         expire(now);
       }
       long nextTimer = resumeWaiting(now);
+      if (!pending.isEmpty() && idle.isEmpty() && selector.selectNow() > 0) {
+        // Harvest responses that are already in before opening connections: after the loop was descheduled,
+        // busy connections are usually done and free, and new connections would only add connect cost.
+        handleSelected();
+      }
       dispatch(now);
       if (open && nextArrivalAt == ArrivalSchedule.END && pending.isEmpty() && !busy()) {
         return;
@@ -157,13 +162,17 @@ final class EventLoop implements Runnable {
         }
       }
       if (ready > 0) {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey k = it.next();
-          it.remove();
-          handle(k);
-        }
+        handleSelected();
       }
+    }
+  }
+
+  private void handleSelected() {
+    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+    while (it.hasNext()) {
+      SelectionKey k = it.next();
+      it.remove();
+      handle(k);
     }
   }
 

@@ -86,6 +86,11 @@ public final class LoadTest {
       throw new InvalidInputException("perf.target: '" + target + "' is not an http:// URL with a host "
           + "(https is not supported by the built-in HTTP/1.1 client; load-test the plain-HTTP port)");
     }
+    if (target.getRawUserInfo() != null) {
+      // Credentials in the URL would end up in logs and result files; headers are never printed.
+      throw new InvalidInputException("perf.target must not carry credentials (user:password@); send them in an "
+          + "Authorization header of the request instead");
+    }
     List<Scenario> scenarios = new ArrayList<>();
     scenarios.addAll(s.requests());
     if (file != null) {
