@@ -78,6 +78,9 @@ public final class CompareRunner {
     }
   }
 
+  /** Leaves room below GitHub's 65536-character limit for the truncation note. */
+  static final int MAX_COMMENT = 65_000;
+
   private final ResultsReader reader;
   private final Function<Map<String, String>, Optional<PullRequestComments>> comments;
   private final Clock clock;
@@ -256,7 +259,12 @@ public final class CompareRunner {
         log.warn("perf:compare: perf.comment is on but GITHUB_TOKEN is not set; no comment posted");
         return;
       }
-      String url = client.get().upsert(pr.get().repository(), pr.get().number(), ReportFormat.MARKER, markdown);
+      String body = markdown;
+      if (body.length() > MAX_COMMENT) {
+        // GitHub rejects comment bodies over 65536 characters; the full table stays in compare.md
+        body = body.substring(0, MAX_COMMENT) + "\n\n… truncated; the full report is compare.md of this build.\n";
+      }
+      String url = client.get().upsert(pr.get().repository(), pr.get().number(), ReportFormat.MARKER, body);
       log.info("perf:compare: posted the report to pull request #" + pr.get().number() + " " + url);
     } catch (InvalidInputException | IOException e) {
       log.warn("perf:compare: could not post the pull-request comment: " + e.getMessage());
