@@ -113,6 +113,37 @@ class GitHubCommentsTest {
   }
 
   @Test
+  void aHugeReportIsTruncatedBelowGitHubsLimit() throws Exception {
+    Path base = dir.resolve("base");
+    Path cur = dir.resolve("cur");
+    for (int i = 0; i < 3; i++) {
+      dev.slipway.perf.results.EndpointResult[] b = new dev.slipway.perf.results.EndpointResult[60];
+      dev.slipway.perf.results.EndpointResult[] c = new dev.slipway.perf.results.EndpointResult[60];
+      for (int e = 0; e < 60; e++) {
+        String name = "GET /a/rather/long/endpoint/path/number/" + e;
+        b[e] = Runs.http(name, 10 + i, 100, 1000, 0);
+        c[e] = Runs.http(name, 10 + i, 100, 1000, 0);
+      }
+      dev.slipway.perf.results.ResultsWriter.writeRun(base, "b", Runs.run(i + 1, b));
+      dev.slipway.perf.results.ResultsWriter.writeRun(cur, "c", Runs.run(i + 1, c));
+    }
+    Path event = dir.resolve("event.json");
+    Files.writeString(event, "{\"pull_request\":{\"number\":42}}");
+    Map<String, String> env = Map.of("GITHUB_TOKEN", TOKEN, "GITHUB_REPOSITORY", "acme/shop",
+        "GITHUB_EVENT_PATH", event.toString(), "GITHUB_API_URL", api().toString());
+    Runs.Recording log = new Runs.Recording();
+    CompareRunner.Outcome out = new CompareRunner(ResultsReader.standard(log),
+        CompareRunner.gitHub(new Redactor()), CompareRunnerTest.CLOCK, log)
+        .run(new CompareRunner.Config(cur, base, dir.resolve("h.jsonl"), BuildContext.DEFAULT_KEYS, Map.of(), 30,
+            GateConfig.defaults(), MetricSelection.defaults(), 50, 0.001, dir.resolve("out"), true, dir, env))
+        .orElseThrow();
+    assertThat(Files.readString(out.markdown()).length()).isGreaterThan(65_536);
+    String posted = comments.get(0).path("body").asText();
+    assertThat(posted.length()).isLessThan(65_536);
+    assertThat(posted).startsWith(ReportFormat.MARKER).endsWith("the full report is compare.md of this build.\n");
+  }
+
+  @Test
   void anErrorNeverCarriesTheToken() {
     failWith = 401;
     GitHubComments gh = new GitHubComments(api(), TOKEN, new Redactor());
