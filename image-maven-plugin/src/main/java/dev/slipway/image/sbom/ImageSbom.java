@@ -1,0 +1,152 @@
+package dev.slipway.image.sbom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.common.AtomicFiles;
+import dev.slipway.common.Json;
+import dev.slipway.common.Log;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.cyclonedx.Version;
+import org.cyclonedx.exception.ParseException;
+import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.model.Bom;
+import org.cyclonedx.parsers.JsonParser;
+import org.cyclonedx.parsers.XmlParser;
+
+/**
+ * Generates the SBOM of a built image: reads every platform's layers (two at a time), finds the OS and its
+ * packages, adds the Maven application, and writes CycloneDX 1.6 (JSON and/or XML) and/or SPDX 2.3 JSON. CycloneDX
+ * output is validated against the CycloneDX schema before it is written; an invalid document is a Slipway bug and
+ * fails with {@link IllegalStateException} listing the schema errors.
+ */
+public final class ImageSbom {
+  /** What was written. */
+  public record Written(SbomFormat format, Path file) {}
+
+  /** The outcome: the files, the document model and the component counts for the log. */
+  public record Result(List<Written> files, Bom bom, int osPackages, int mavenComponents) {}
+
+  private final ImageSource source;
+  private final Log log;
+
+  public ImageSbom(ImageSource source, Log log) {
+    this.source = source;
+    this.log = log;
+  }
+
+  public Result generate(SbomConfig config) throws IOException {
+    ResolvedImage image = new ImageReader(source).read(config.digest());
+    List<SbomContent.PlatformContent> platforms = scanPlatforms(image);
+    SbomContent content = new SbomContent(config.repository(), config.tags(), image, platforms,
+        config.application(), config.timestamp(), config.toolVersion());
+    Bom bom = new CycloneDxBuilder().build(content);
+
+    List<Written> written = new ArrayList<>();
+    for (SbomFormat format : SbomFormat.values()) {
+      if (!config.formats().contains(format)) {
+        continue;
+      }
+      Path file = config.outputDirectory().resolve(config.baseName() + "." + format.extension());
+      byte[] bytes = switch (format) {
+        case CYCLONEDX_JSON -> cycloneDxJson(bom);
+        case CYCLONEDX_XML -> cycloneDxXml(bom);
+        case SPDX_JSON -> spdxJson(bom, content);
+      };
+      AtomicFiles.write(file, bytes);
+      written.add(new Written(format, file));
+      log.info("SBOM " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " written to "
+          + file);
+    }
+    int os = platforms.stream().mapToInt(p -> p.packages().size()).sum();
+    int maven = config.application() == null ? 0 : 1 + config.application().dependencies().size();
+    return new Result(written, bom, os, maven);
+  }
+
+  private List<SbomContent.PlatformContent> scanPlatforms(ResolvedImage image) throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, image.platforms().size()), r -> {
+      Thread t = new Thread(r, "slipway-sbom-layers");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<SbomContent.PlatformContent>> futures = new ArrayList<>();
+      for (ResolvedImage.Platform p : image.platforms()) {
+        futures.add(pool.submit(() -> scan(p)));
+      }
+      List<SbomContent.PlatformContent> out = new ArrayList<>();
+      for (Future<SbomContent.PlatformContent> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading image layers", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private SbomContent.PlatformContent scan(ResolvedImage.Platform p) throws IOException {
+    LayerFiles fs = LayerFiles.read(source, p, OsPackages.WANTED);
+    OsPackages.Result os = OsPackages.detect(fs);
+    String osName = os.os() == null ? "no os-release" : os.os().prettyName() != null ? os.os().prettyName()
+        : os.os().id() + " " + os.os().versionId();
+    log.info(p.id() + ": " + p.layers().size() + " layers, " + osName + ", " + os.packages().size()
+        + " OS packages");
+    return new SbomContent.PlatformContent(p, os.os(), os.packages());
+  }
+
+  static byte[] cycloneDxJson(Bom bom) throws IOException {
+    String json;
+    try {
+      json = BomGeneratorFactory.createJson(Version.VERSION_16, bom).toJsonString();
+    } catch (Exception e) {
+      throw new IllegalStateException("Slipway bug: cannot serialize the CycloneDX JSON document: " + e, e);
+    }
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    failIfInvalid(new JsonParser().validate(bytes, Version.VERSION_16), "JSON");
+    return bytes;
+  }
+
+  static byte[] cycloneDxXml(Bom bom) throws IOException {
+    String xml;
+    try {
+      xml = BomGeneratorFactory.createXml(Version.VERSION_16, bom).toXmlString();
+    } catch (Exception e) {
+      throw new IllegalStateException("Slipway bug: cannot serialize the CycloneDX XML document: " + e, e);
+    }
+    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+    failIfInvalid(new XmlParser().validate(bytes, Version.VERSION_16), "XML");
+    return bytes;
+  }
+
+  private static void failIfInvalid(List<ParseException> problems, String what) {
+    if (!problems.isEmpty()) {
+      StringBuilder msg = new StringBuilder("Slipway bug: the generated CycloneDX 1.6 " + what
+          + " document is not schema-valid (please report it):");
+      problems.stream().limit(20).forEach(p -> msg.append("\n  - ").append(p.getMessage()));
+      throw new IllegalStateException(msg.toString());
+    }
+  }
+
+  private static byte[] spdxJson(Bom bom, SbomContent content) throws IOException {
+    ObjectNode doc = new SpdxWriter().write(bom, content.timestamp(), content.toolVersion());
+    return (Json.mapper().writeValueAsString((JsonNode) doc) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+}
