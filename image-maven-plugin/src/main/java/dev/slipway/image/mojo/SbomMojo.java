@@ -1,0 +1,167 @@
+package dev.slipway.image.mojo;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
+import dev.slipway.image.registry.ImageRef;
+import dev.slipway.image.registry.Referrers;
+import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.image.sbom.Application;
+import dev.slipway.image.sbom.BuiltImage;
+import dev.slipway.image.sbom.ImageSbom;
+import dev.slipway.image.sbom.ImageSource;
+import dev.slipway.image.sbom.OciLayoutSource;
+import dev.slipway.image.sbom.OutputTimestamp;
+import dev.slipway.image.sbom.RegistrySource;
+import dev.slipway.image.sbom.SbomConfig;
+import dev.slipway.image.sbom.SbomFormat;
+import dev.slipway.image.sbom.SbomPublisher;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
+
+/**
+ * Writes the SBOM of the image that {@code image:build} built: CycloneDX 1.6 (JSON, optionally XML) and optionally
+ * SPDX 2.3 JSON, listing the operating system packages found in the image layers (dpkg, apk) and the Maven
+ * application with its runtime dependencies. The files are attached to the project (classifier {@code cyclonedx} /
+ * {@code spdx}) and, when the image was pushed, to the image in the registry as OCI artifacts with the image as
+ * {@code subject}.
+ */
+@Mojo(name = "sbom", defaultPhase = LifecyclePhase.PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME,
+    threadSafe = true)
+public class SbomMojo extends AbstractMojo {
+  /** Skip this goal. */
+  @Parameter(property = "image.sbom.skip", defaultValue = "false")
+  boolean skip;
+
+  /** Skip every image goal. */
+  @Parameter(property = "image.skip", defaultValue = "false")
+  boolean skipAll;
+
+  /** The image descriptor written by image:build. */
+  @Parameter(property = "image.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  File imageJson;
+
+  /**
+   * Comma-separated SBOM formats: {@code cyclonedx} (= {@code cyclonedx-json}), {@code cyclonedx-xml},
+   * {@code spdx} (= {@code spdx-json}).
+   */
+  @Parameter(property = "image.sbom.formats", defaultValue = "cyclonedx")
+  String formats;
+
+  /** Where the SBOM files go. */
+  @Parameter(property = "image.sbom.outputDirectory", defaultValue = "${project.build.directory}/slipway/sbom")
+  File outputDirectory;
+
+  /** SBOM timestamp, for reproducible output: ISO-8601 or epoch seconds; one character means "now". */
+  @Parameter(defaultValue = "${project.build.outputTimestamp}")
+  String outputTimestamp;
+
+  /** Attach the SBOM files to the project, so that {@code mvn deploy} publishes them. */
+  @Parameter(property = "image.sbom.attach", defaultValue = "true")
+  boolean attach;
+
+  /** When the image was pushed, attach the SBOMs to it in the registry (OCI referrers, with subject). */
+  @Parameter(property = "image.sbom.attachToImage", defaultValue = "true")
+  boolean attachToImage;
+
+  /** Talk plain HTTP to the registry (local test registries only). */
+  @Parameter(property = "image.allowInsecureRegistries", defaultValue = "false")
+  boolean allowInsecureRegistries;
+
+  /** Registry user name; without it, the settings.xml server whose id is the registry host is used. */
+  @Parameter(property = "image.username")
+  String username;
+
+  /** Registry password or token (never logged). */
+  @Parameter(property = "image.password")
+  String password;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  MavenSession session;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
+  PluginDescriptor plugin;
+
+  @Component
+  MavenProjectHelper projectHelper;
+
+  @Component
+  RepositorySystem repositorySystem;
+
+  @Component
+  SettingsDecrypter settingsDecrypter;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip || skipAll) {
+      getLog().info("image:sbom skipped");
+      return;
+    }
+    Log log = new SlipwayMavenLog(getLog());
+    try {
+      BuiltImage image = BuiltImage.read(imageJson.toPath());
+      Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
+      Instant timestamp = OutputTimestamp.parse(outputTimestamp, Instant.now());
+      ImageRef ref = ImageRef.parse(image.repository(), imageJson + " /repository");
+      ImageSource source;
+      RegistryClient client = null;
+      if (image.layout() != null && Files.isDirectory(Path.of(image.layout()))) {
+        source = new OciLayoutSource(Path.of(image.layout()));
+      } else {
+        client = RegistryLogin.client(ref, username, password, session.getSettings(), settingsDecrypter,
+            allowInsecureRegistries, log);
+        source = new RegistrySource(client);
+      }
+      Application application = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
+          project.getRemoteProjectRepositories(), log).read(project);
+      SbomConfig config = new SbomConfig(image.digest(), image.repository(), image.tags(), application, timestamp,
+          formatSet, outputDirectory.toPath(), project.getArtifactId() + "-" + project.getVersion(),
+          plugin.getVersion());
+      log.info("SBOM of " + image.repository() + "@" + image.digest() + " from " + source.describe());
+      ImageSbom.Result result = new ImageSbom(source, log).generate(config);
+      log.info("SBOM: " + result.osPackages() + " OS packages, " + result.mavenComponents()
+          + " Maven components");
+      if (attach) {
+        for (ImageSbom.Written w : result.files()) {
+          projectHelper.attachArtifact(project, w.format().artifactType(), w.format().classifier(),
+              w.file().toFile());
+        }
+      }
+      if (image.pushed() && attachToImage) {
+        if (client == null) {
+          client = RegistryLogin.client(ref, username, password, session.getSettings(), settingsDecrypter,
+              allowInsecureRegistries, log);
+        }
+        for (SbomPublisher.Attached a : new SbomPublisher(new Referrers(client, log))
+            .attach(image.digest(), result.files(), timestamp)) {
+          log.info("SBOM " + a.format().mediaType() + " attached to " + image.repository() + "@"
+              + image.digest() + " as " + a.artifactDigest());
+        }
+      }
+    } catch (InvalidInputException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (IOException | IllegalStateException e) {
+      throw new MojoExecutionException("image:sbom failed: " + e.getMessage(), e);
+    }
+  }
+}
