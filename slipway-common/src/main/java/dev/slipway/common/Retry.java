@@ -53,7 +53,7 @@ public final class Retry {
         return action.run();
       } catch (Exception e) {
         if (attempt >= attempts || !transientFailure.test(e)) {
-          throw Retry.<RuntimeException>sneaky(e);
+          Retry.<RuntimeException>sneakyThrow(e);
         }
         log.warn(
             what + " failed (attempt " + attempt + " of " + attempts + "): " + e.getMessage()
@@ -67,8 +67,9 @@ public final class Retry {
     }
   }
 
+  // Rethrows e unchanged: the caller's signature already declares E, the checked type action.run() throws.
   @SuppressWarnings("unchecked")
-  private static <E extends Exception> E sneaky(Exception e) {
-    return (E) e;
+  private static <X extends Throwable> void sneakyThrow(Throwable e) throws X {
+    throw (X) e;
   }
 }

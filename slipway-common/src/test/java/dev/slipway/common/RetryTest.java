@@ -35,4 +35,13 @@ class RetryTest {
     }, e -> e instanceof IOException, Log.silent())).hasMessage("unauthorized");
     assertThat(calls[0]).isEqualTo(1);
   }
+
+  @Test
+  void theLastCheckedFailureIsRethrownUnchanged() {
+    Retry retry = new Retry(2, Duration.ofMillis(1), Duration.ofMillis(1), d -> {});
+    IOException boom = new IOException("registry down");
+    assertThatThrownBy(() -> retry.call("push", () -> {
+      throw boom;
+    }, e -> true, Log.silent())).isSameAs(boom);
+  }
 }

@@ -1,0 +1,448 @@
+package dev.slipway.image.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.CredentialRetriever;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.JavaContainerBuilder;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.MainClassFinder;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
+import com.google.cloud.tools.jib.api.buildplan.Port;
+import com.google.cloud.tools.jib.api.Ports;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.event.progress.ProgressEventHandler;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
+import dev.slipway.common.Progress;
+import dev.slipway.common.Retry;
+import dev.slipway.common.image.BuiltImage;
+import dev.slipway.image.registry.ImageRef;
+import dev.slipway.image.registry.MediaTypes;
+import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.image.registry.RegistryException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds a multi-platform image of a Java application with jib-core and hands it over as an OCI image layout and/or
+ * a push to a registry, then writes {@code image.json}.
+ *
+ * <p>jib-core builds one platform at a time into an OCI tarball (it cannot write a multi-platform tarball, and pushes
+ * several platforms only as a Docker manifest list); the tarballs are merged into one OCI layout whose
+ * {@code index.json} is an OCI image index. When a registry target is set, exactly that layout is pushed, so the
+ * digest in the registry equals the layout's and every platform's digest is known.
+ */
+public final class ImageBuilder {
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
+
+  private final Log log;
+  private final Retry retry;
+
+  public ImageBuilder(Log log) {
+    this(log, Retry.of(3, Duration.ofSeconds(1)));
+  }
+
+  public ImageBuilder(Log log, Retry retry) {
+    this.log = log;
+    this.retry = retry;
+  }
+
+  public BuiltImage build(BuildConfig config) throws ImageBuildException, InvalidInputException, InterruptedException {
+    String mainClass = config.entrypoint().isEmpty() ? mainClass(config) : null;
+    Path layoutDir = config.layoutDir() != null ? config.layoutDir() : config.workDir().resolve("staging/layout");
+    Optional<ImageRef> base = config.isScratch() ? Optional.empty()
+        : Optional.of(ImageRef.parse(config.from(), "image.from"));
+    boolean allowHttp = config.insecureRegistries().stream().anyMatch(r ->
+        (config.to() != null && r.equals(config.to().registry()))
+            || base.map(b -> b.registry().equals(r)).orElse(false));
+    Optional<RegistryCredentials> baseCredentials = base.isEmpty() ? Optional.empty()
+        : credentials(base.get(), config.fromCredentials());
+
+    OciLayout layout;
+    String baseDigest = null;
+    String previous = System.getProperty("sendCredentialsOverHttp");
+    try {
+      if (allowHttp) {
+        // jib and RegistryClient read this switch; it is on only while talking to registries the user listed
+        System.setProperty("sendCredentialsOverHttp", "true");
+      }
+      if (base.isPresent()) {
+        baseDigest = resolveBaseDigest(base.get(), baseCredentials, config);
+      }
+      layout = OciLayout.create(layoutDir);
+      Path tarDir = Files.createDirectories(config.workDir().resolve("staging/tars"));
+      for (Platform platform : config.platforms()) {
+        String name = Platforms.name(platform);
+        Path tar = tarDir.resolve(platform.getOs() + "-" + platform.getArchitecture() + ".tar");
+        log.info("Building " + name + " from " + (base.isPresent() ? base.get() : "scratch"));
+        JibContainerBuilder builder = containerBuilder(config, base, baseCredentials, mainClass, platform,
+            baseDigest);
+        Containerizer containerizer = Containerizer.to(TarImage.at(tar).named(jibRef(layoutName(config))))
+            .setApplicationLayersCache(config.workDir().resolve("cache"))
+            .setAllowInsecureRegistries(allowHttp)
+            .setToolName("slipway")
+            .addEventHandler(LogEvent.class, jibLog())
+            .addEventHandler(ProgressEvent.class, new ProgressEventHandler(progress("  " + name)));
+        retry.call("building " + name, () -> builder.containerize(containerizer),
+            ImageBuilder::isTransient, log);
+        OciLayout.Entry entry = layout.addTarball(tar, platform.getOs(), platform.getArchitecture());
+        Files.delete(tar);
+        log.info("  " + name + " manifest " + entry.digest());
+      }
+      String indexDigest = layout.finish(config.tags().isEmpty() ? "latest" : config.tags().get(0));
+      log.info("Image index " + indexDigest + " (" + layout.entries().size() + " platforms)"
+          + (config.layoutDir() != null ? " in OCI layout " + layoutDir : ""));
+
+      boolean pushed = false;
+      if (config.to() != null) {
+        push(layout, config);
+        pushed = true;
+      }
+      if (config.layoutDir() == null) {
+        deleteTree(layoutDir);
+      }
+      BuiltImage image = describe(config, layout, indexDigest, pushed, base.orElse(null), baseDigest);
+      image.write(config.imageJson());
+      log.info("Wrote " + config.imageJson());
+      return image;
+    } catch (InvalidInputException | ImageBuildException | InterruptedException e) {
+      throw e;
+    } catch (ExecutionException e) {
+      throw translate(e.getCause() != null ? e.getCause() : e, config);
+    } catch (Exception e) {
+      throw translate(e, config);
+    } finally {
+      if (previous == null) {
+        System.clearProperty("sendCredentialsOverHttp");
+      } else {
+        System.setProperty("sendCredentialsOverHttp", previous);
+      }
+    }
+  }
+
+  private String layoutName(BuildConfig config) {
+    String repo = config.to() != null ? config.to().name() : config.name();
+    return repo + ":" + (config.tags().isEmpty() ? "latest" : config.tags().get(0));
+  }
+
+  private JibContainerBuilder containerBuilder(BuildConfig c, Optional<ImageRef> base,
+      Optional<RegistryCredentials> baseCredentials, String mainClass, Platform platform, String baseDigest)
+      throws IOException, InvalidInputException {
+    JavaContainerBuilder java;
+    if (base.isEmpty()) {
+      java = JavaContainerBuilder.from(ImageReference.scratch());
+    } else {
+      RegistryImage image = RegistryImage.named(toJib(base.get()));
+      baseCredentials.ifPresent(cr -> image.addCredential(cr.username(), cr.password()));
+      java = JavaContainerBuilder.from(image);
+    }
+    java.setAppRoot(c.appRoot());
+    if (Files.isDirectory(c.classesDir())) {
+      java.addResources(c.classesDir(), p -> !p.toString().endsWith(".class"));
+      java.addClasses(c.classesDir(), p -> p.toString().endsWith(".class"));
+    }
+    if (!c.dependencies().isEmpty()) {
+      java.addDependencies(c.dependencies());
+    }
+    if (!c.snapshotDependencies().isEmpty()) {
+      java.addSnapshotDependencies(c.snapshotDependencies());
+    }
+    if (mainClass != null) {
+      java.addJvmFlags(c.jvmFlags()).setMainClass(mainClass);
+    }
+    JibContainerBuilder b = java.toContainerBuilder();
+    if (!c.entrypoint().isEmpty()) {
+      b.setEntrypoint(c.entrypoint());
+    }
+    for (BuildConfig.ExtraDirectory extra : c.extraDirectories()) {
+      b.addFileEntriesLayer(extraLayer(extra));
+    }
+    b.setProgramArguments(c.args().isEmpty() ? null : c.args());
+    b.setEnvironment(c.environment());
+    b.setExposedPorts(ports(c.ports()));
+    if (c.workingDirectory() != null) {
+      b.setWorkingDirectory(AbsoluteUnixPath.get(c.workingDirectory()));
+    }
+    if (c.user() != null && !c.user().isBlank()) {
+      b.setUser(c.user());
+    }
+    Map<String, String> labels = new java.util.LinkedHashMap<>(c.labels());
+    if (baseDigest != null) {
+      labels.putIfAbsent("org.opencontainers.image.base.digest", baseDigest);
+    }
+    b.setLabels(labels);
+    b.setCreationTime(c.creationTime());
+    b.setFormat(ImageFormat.OCI);
+    b.setPlatforms(Set.of(platform));
+    return b;
+  }
+
+  private static Set<Port> ports(List<String> ports) throws InvalidInputException {
+    try {
+      return Ports.parse(ports);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("image.ports " + ports + ": expected port numbers, ranges or "
+          + "port/protocol such as 8080, 9000-9002, 53/udp");
+    }
+  }
+
+  private FileEntriesLayer extraLayer(BuildConfig.ExtraDirectory extra) throws IOException, InvalidInputException {
+    if (!Files.isDirectory(extra.from())) {
+      throw new InvalidInputException("image.extraDirectories: " + extra.from() + " is not a directory");
+    }
+    List<Map.Entry<PathMatcher, FilePermissions>> rules = new ArrayList<>();
+    for (Map.Entry<String, String> p : extra.permissions().entrySet()) {
+      try {
+        rules.add(Map.entry(FileSystems.getDefault().getPathMatcher("glob:" + p.getKey()),
+            FilePermissions.fromOctalString(p.getValue())));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("image.extraDirectories permissions '" + p.getKey() + "' = '" + p.getValue()
+            + "': expected a glob of in-image paths and a three-digit octal mode such as 755");
+      }
+    }
+    return FileEntriesLayer.builder().setName("extra files")
+        .addEntryRecursive(extra.from(), AbsoluteUnixPath.get(extra.into()), (source, target) -> {
+          for (var rule : rules) {
+            if (rule.getKey().matches(Path.of(target.toString()))) {
+              return rule.getValue();
+            }
+          }
+          return Files.isDirectory(source) ? FilePermissions.DEFAULT_FOLDER_PERMISSIONS
+              : FilePermissions.DEFAULT_FILE_PERMISSIONS;
+        })
+        .build();
+  }
+
+  private String mainClass(BuildConfig c) throws InvalidInputException, ImageBuildException {
+    if (c.mainClass() != null && !c.mainClass().isBlank()) {
+      return c.mainClass().strip();
+    }
+    List<Path> classFiles = new ArrayList<>();
+    if (Files.isDirectory(c.classesDir())) {
+      try (Stream<Path> walk = Files.walk(c.classesDir())) {
+        walk.filter(p -> p.toString().endsWith(".class")).forEach(classFiles::add);
+      } catch (IOException e) {
+        throw new ImageBuildException("cannot read " + c.classesDir() + ": " + e.getMessage(), e);
+      }
+    }
+    MainClassFinder.Result found = MainClassFinder.find(classFiles, e -> {});
+    return switch (found.getType()) {
+      case MAIN_CLASS_FOUND -> {
+        log.info("Main class: " + found.getFoundMainClass() + " (found in " + c.classesDir() + ")");
+        yield found.getFoundMainClass();
+      }
+      case MULTIPLE_MAIN_CLASSES -> throw new InvalidInputException("image.mainClass is not set and "
+          + c.classesDir() + " has several main classes " + found.getFoundMainClasses()
+          + ": set <mainClass> (or -Dimage.mainClass) to one of them");
+      default -> throw new InvalidInputException("image.mainClass is not set, the jar manifest names no Main-Class "
+          + "and " + c.classesDir() + " has no class with a main method: set <mainClass> (or -Dimage.mainClass), "
+          + "or set <entrypoint> for a non-Java command");
+    };
+  }
+
+  /** The explicit credentials if given, else Docker's config file and credential helpers for that registry. */
+  Optional<RegistryCredentials> credentials(ImageRef ref, RegistryCredentials explicit) {
+    if (explicit != null) {
+      return Optional.of(explicit);
+    }
+    try {
+      CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(toJib(ref), e -> {});
+      for (CredentialRetriever r : List.of(factory.dockerConfig(), factory.wellKnownCredentialHelpers())) {
+        Optional<Credential> c = r.retrieve();
+        if (c.isPresent()) {
+          return Optional.of(new RegistryCredentials(c.get().getUsername(), c.get().getPassword(),
+              "Docker config / credential helper"));
+        }
+      }
+    } catch (Exception e) {
+      log.debug("no Docker credentials for " + ref.registry() + ": " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private String resolveBaseDigest(ImageRef base, Optional<RegistryCredentials> creds, BuildConfig c)
+      throws IOException, InterruptedException {
+    if (base.digest() != null) {
+      return base.digest();
+    }
+    RegistryClient client = RegistryClient.of(base, creds.orElse(null),
+        c.insecureRegistries().contains(base.registry()), log);
+    return retry.call("resolving " + base, () -> client.headManifest(base.reference()), ImageBuilder::isTransient, log)
+        .map(RegistryClient.Descriptor::digest)
+        .orElseThrow(() -> new RegistryException("base image " + base + " (image.from) does not exist", 404));
+  }
+
+  private void push(OciLayout layout, BuildConfig c) throws IOException, InterruptedException, ImageBuildException {
+    ImageRef to = c.to();
+    Optional<RegistryCredentials> creds = credentials(to, c.toCredentials());
+    RegistryClient client = RegistryClient.of(to, creds.orElse(null), c.insecureRegistries().contains(to.registry()), log);
+    Progress progress = new Progress(log, PROGRESS_INTERVAL);
+    List<String> blobs = new ArrayList<>();
+    long total = 0;
+    for (OciLayout.Entry e : layout.entries()) {
+      JsonNode manifest = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+          .readTree(layout.blob(e.digest()).toFile());
+      List<String> digests = new ArrayList<>();
+      digests.add(manifest.path("config").path("digest").asText());
+      manifest.path("layers").forEach(l -> digests.add(l.path("digest").asText()));
+      for (String d : digests) {
+        if (!blobs.contains(d)) {
+          blobs.add(d);
+          total += Files.size(layout.blob(d));
+        }
+      }
+    }
+    log.info("Pushing " + blobs.size() + " blobs (" + Progress.bytes(total) + ") to " + to.name());
+    long done = 0;
+    int uploaded = 0;
+    for (String d : blobs) {
+      Path file = layout.blob(d);
+      boolean existed = retry.call("checking blob " + d, () -> client.hasBlob(d), ImageBuilder::isTransient, log);
+      if (!existed) {
+        retry.call("pushing blob " + d, () -> {
+          client.pushBlob(d, file);
+          return null;
+        }, ImageBuilder::isTransient, log);
+        uploaded++;
+      }
+      done += Files.size(file);
+      progress.report("  pushed " + Progress.bytes(done) + " of " + Progress.bytes(total) + " (" + uploaded
+          + " uploaded, " + (blobs.indexOf(d) + 1 - uploaded) + " already there)", done == total);
+    }
+    for (OciLayout.Entry e : layout.entries()) {
+      byte[] bytes = Files.readAllBytes(layout.blob(e.digest()));
+      retry.call("pushing manifest " + e.digest(), () -> client.putManifest(e.digest(), MediaTypes.OCI_MANIFEST, bytes),
+          ImageBuilder::isTransient, log);
+    }
+    byte[] index = layout.indexBytes();
+    for (String tag : c.tags().isEmpty() ? List.of("latest") : c.tags()) {
+      retry.call("tagging " + tag, () -> client.putManifest(tag, MediaTypes.OCI_INDEX, index),
+          ImageBuilder::isTransient, log);
+      log.info("  tagged " + to.name() + ":" + tag);
+    }
+  }
+
+  private BuiltImage describe(BuildConfig c, OciLayout layout, String digest, boolean pushed, ImageRef base,
+      String baseDigest) {
+    String repository = c.to() != null ? c.to().name() : c.name();
+    List<BuiltImage.Platform> platforms = layout.entries().stream()
+        .map(e -> new BuiltImage.Platform(e.os(), e.architecture(), e.digest(), e.size())).toList();
+    return new BuiltImage(BuiltImage.SCHEMA_VERSION, repository + "@" + digest, repository, c.tags(), digest,
+        MediaTypes.OCI_INDEX, platforms,
+        c.layoutDir() != null ? c.layoutDir().toAbsolutePath().toString() : null, pushed,
+        new BuiltImage.Base(base == null ? "scratch" : base.toString(), baseDigest),
+        c.creationTime().toString());
+  }
+
+  private Consumer<LogEvent> jibLog() {
+    return e -> {
+      switch (e.getLevel()) {
+        case ERROR -> log.error(e.getMessage());
+        case WARN -> log.warn(e.getMessage());
+        case LIFECYCLE -> log.info(e.getMessage());
+        default -> log.debug(e.getMessage());
+      }
+    };
+  }
+
+  private Consumer<ProgressEventHandler.Update> progress(String prefix) {
+    Progress p = new Progress(log, PROGRESS_INTERVAL);
+    return u -> p.report(String.format(java.util.Locale.ROOT, "%s %3.0f%%", prefix, u.getProgress() * 100), false);
+  }
+
+  static boolean isTransient(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RegistryException r) {
+        return r.isTransient();
+      }
+      if (t instanceof ConnectException || t instanceof SocketTimeoutException
+          || t instanceof java.net.http.HttpTimeoutException) {
+        return true;
+      }
+      if (t instanceof RegistryUnauthorizedException || t instanceof UnknownHostException) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private ImageBuildException translate(Throwable e, BuildConfig c) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RegistryUnauthorizedException u) {
+        return new ImageBuildException(unauthorized(u.getImageReference(), c), e);
+      }
+      if (t instanceof RegistryException r) {
+        return new ImageBuildException(r.getMessage() + (r.isTransient() ? " (after " + retry.attempts()
+            + " attempts)" : ""), e);
+      }
+      if (t instanceof ConnectException || t instanceof UnknownHostException) {
+        return new ImageBuildException("cannot reach the registry"
+            + (c.to() != null ? " " + c.to().registry() : "") + " after " + retry.attempts() + " attempts: " + t
+            + (c.to() != null && !c.insecureRegistries().contains(c.to().registry())
+                ? " (a registry without TLS must be listed in image.insecureRegistries)" : ""), e);
+      }
+      if (t instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
+        return new ImageBuildException("the registry does not offer HTTPS: add it to image.insecureRegistries "
+            + "to allow plain HTTP (" + t.getMessage() + ")", e);
+      }
+    }
+    return new ImageBuildException("image build failed: " + e, e);
+  }
+
+  private String unauthorized(String image, BuildConfig c) {
+    String registry = c.to() != null ? c.to().registry() : image;
+    return "the registry refused the credentials for " + image + " (HTTP 401/403): check the <server> with id '"
+        + registry + "' in settings.xml, image.username/image.password, or your Docker credentials";
+  }
+
+  private static ImageReference toJib(ImageRef ref) throws InvalidInputException {
+    return jibRef(ref.toString());
+  }
+
+  private static ImageReference jibRef(String ref) throws InvalidInputException {
+    try {
+      return ImageReference.parse(ref);
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidInputException("not a valid image reference: " + ref);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.slipway.image.mojo;
+
+import dev.slipway.common.Redactor;
+import dev.slipway.image.registry.RegistryCredentials;
+import java.util.Map;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+/**
+ * Registry credentials the Maven way, in this order: explicit parameters, the environment
+ * ({@code SLIPWAY_REGISTRY_USERNAME}/{@code SLIPWAY_REGISTRY_PASSWORD}), then a {@code settings.xml} server whose id
+ * is the registry ({@code host[:port]}), its password decrypted with Maven's master password. Null when none applies;
+ * the core then tries Docker's config and credential helpers. Every password found is added to the redactor.
+ */
+final class MavenCredentials {
+  private MavenCredentials() {}
+
+  static RegistryCredentials resolve(String registry, String username, String password, Settings settings,
+      SettingsDecrypter decrypter, Map<String, String> env, Redactor redactor) {
+    if (username != null && password != null) {
+      redactor.add(password);
+      return new RegistryCredentials(username, password, "image parameters");
+    }
+    String envUser = env.get("SLIPWAY_REGISTRY_USERNAME");
+    String envPass = env.get("SLIPWAY_REGISTRY_PASSWORD");
+    if (envUser != null && envPass != null) {
+      redactor.add(envPass);
+      return new RegistryCredentials(envUser, envPass, "SLIPWAY_REGISTRY_USERNAME/PASSWORD");
+    }
+    Server server = settings == null ? null : settings.getServer(registry);
+    if (server == null && settings != null && registry.contains(":")) {
+      server = settings.getServer(registry.substring(0, registry.lastIndexOf(':')));
+    }
+    if (server == null) {
+      return null;
+    }
+    Server decrypted = server;
+    if (decrypter != null) {
+      SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+      for (SettingsProblem p : result.getProblems()) {
+        if (p.getSeverity() != SettingsProblem.Severity.WARNING) {
+          throw new IllegalStateException("cannot decrypt the password of settings.xml server '" + server.getId()
+              + "': " + p.getMessage());
+        }
+      }
+      decrypted = result.getServer();
+    }
+    if (decrypted.getUsername() == null || decrypted.getPassword() == null) {
+      return null;
+    }
+    redactor.add(decrypted.getPassword());
+    return new RegistryCredentials(decrypted.getUsername(), decrypted.getPassword(),
+        "settings.xml server '" + server.getId() + "'");
+  }
+}

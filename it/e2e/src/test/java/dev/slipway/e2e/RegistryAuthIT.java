@@ -1,0 +1,61 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.common.image.BuiltImage;
+import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.MavenRun;
+import dev.slipway.testkit.Skopeo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Credentials from a settings.xml {@code <server>} whose id is the registry, against a basic-auth registry. */
+class RegistryAuthIT {
+  static final String PASSWORD = "canary-Pa55word-7f3e";
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.withBasicAuth("ci-bot", PASSWORD);
+  @TempDir Path dir;
+
+  Path settings(String password) throws Exception {
+    Path file = dir.resolve("settings-" + password.hashCode() + ".xml");
+    Files.writeString(file, """
+        <settings>
+          <servers>
+            <server>
+              <id>%s</id>
+              <username>ci-bot</username>
+              <password>%s</password>
+            </server>
+          </servers>
+        </settings>
+        """.formatted(registry.hostPort(), password));
+    return file;
+  }
+
+  @Test
+  void pushesWithTheSettingsServerCredentials() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    MavenRun.Result r = MavenRun.in(project).settings(settings(PASSWORD)).args("package", "-DskipTests",
+        "-Dimage.to=" + registry.hostPort() + "/secure/hello", "-Dimage.insecureRegistries=" + registry.hostPort(),
+        "-Dimage.platforms=linux/amd64").run();
+    assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).doesNotContain(PASSWORD);
+    BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
+    String raw = new Skopeo(registry).inspectRaw("docker://" + registry.hostPort() + "/secure/hello@" + image.digest());
+    assertThat(raw).contains("linux");
+  }
+
+  @Test
+  void aWrongPasswordFailsWithAClearMessageAndIsNeverPrinted() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    String wrong = "wrong-canary-9d1c";
+    MavenRun.Result r = MavenRun.in(project).settings(settings(wrong)).args("package", "-DskipTests",
+        "-Dimage.to=" + registry.hostPort() + "/secure/hello", "-Dimage.insecureRegistries=" + registry.hostPort(),
+        "-Dimage.platforms=linux/amd64").run();
+    assertThat(r.succeeded()).isFalse();
+    assertThat(r.log()).contains("HTTP 401").contains("settings.xml server '" + registry.hostPort() + "'");
+    assertThat(r.log()).doesNotContain(wrong).doesNotContain(PASSWORD);
+  }
+}
