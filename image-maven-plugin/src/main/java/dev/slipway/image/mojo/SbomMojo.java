@@ -2,24 +2,20 @@ package dev.slipway.image.mojo;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
-import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.Redactor;
+import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.registry.RegistryClient;
 import dev.slipway.image.sbom.Application;
-import dev.slipway.image.sbom.BuiltImage;
 import dev.slipway.image.sbom.ImageSbom;
 import dev.slipway.image.sbom.ImageSource;
-import dev.slipway.image.sbom.OciLayoutSource;
 import dev.slipway.image.sbom.OutputTimestamp;
-import dev.slipway.image.sbom.RegistrySource;
 import dev.slipway.image.sbom.SbomConfig;
 import dev.slipway.image.sbom.SbomFormat;
 import dev.slipway.image.sbom.SbomPublisher;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -81,15 +77,15 @@ public class SbomMojo extends AbstractMojo {
   @Parameter(property = "image.sbom.attachToImage", defaultValue = "true")
   boolean attachToImage;
 
-  /** Talk plain HTTP to the registry (local test registries only). */
-  @Parameter(property = "image.allowInsecureRegistries", defaultValue = "false")
-  boolean allowInsecureRegistries;
+  /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
+  @Parameter(property = "image.insecureRegistries")
+  List<String> insecureRegistries;
 
-  /** Registry user name; without it, the settings.xml server whose id is the registry host is used. */
+  /** Registry user name (prefer a settings.xml server with the registry as id). */
   @Parameter(property = "image.username")
   String username;
 
-  /** Registry password or token (never logged). */
+  /** Registry password or token; never logged. */
   @Parameter(property = "image.password")
   String password;
 
@@ -117,21 +113,15 @@ public class SbomMojo extends AbstractMojo {
       getLog().info("image:sbom skipped");
       return;
     }
-    Log log = new SlipwayMavenLog(getLog());
+    Redactor redactor = new Redactor();
+    Log log = new MavenLog(getLog()).redacting(redactor);
     try {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
       Instant timestamp = OutputTimestamp.parse(outputTimestamp, Instant.now());
-      ImageRef ref = ImageRef.parse(image.repository(), imageJson + " /repository");
-      ImageSource source;
-      RegistryClient client = null;
-      if (image.layout() != null && Files.isDirectory(Path.of(image.layout()))) {
-        source = new OciLayoutSource(Path.of(image.layout()));
-      } else {
-        client = RegistryLogin.client(ref, username, password, session.getSettings(), settingsDecrypter,
-            allowInsecureRegistries, log);
-        source = new RegistrySource(client);
-      }
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
+          password, session.getSettings(), settingsDecrypter, redactor, log);
+      ImageSource source = access.source();
       Application application = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
           project.getRemoteProjectRepositories(), log).read(project);
       SbomConfig config = new SbomConfig(image.digest(), image.repository(), image.tags(), application, timestamp,
@@ -148,11 +138,7 @@ public class SbomMojo extends AbstractMojo {
         }
       }
       if (image.pushed() && attachToImage) {
-        if (client == null) {
-          client = RegistryLogin.client(ref, username, password, session.getSettings(), settingsDecrypter,
-              allowInsecureRegistries, log);
-        }
-        for (SbomPublisher.Attached a : new SbomPublisher(new Referrers(client, log))
+        for (SbomPublisher.Attached a : new SbomPublisher(new Referrers(access.client(), log))
             .attach(image.digest(), result.files(), timestamp)) {
           log.info("SBOM " + a.format().mediaType() + " attached to " + image.repository() + "@"
               + image.digest() + " as " + a.artifactDigest());
@@ -161,7 +147,7 @@ public class SbomMojo extends AbstractMojo {
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException | IllegalStateException e) {
-      throw new MojoExecutionException("image:sbom failed: " + e.getMessage(), e);
+      throw new MojoExecutionException("image:sbom failed: " + redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }
 }
