@@ -24,6 +24,7 @@ import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.event.progress.ProgressEventHandler;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Json;
 import dev.slipway.common.Log;
 import dev.slipway.common.Progress;
 import dev.slipway.common.Retry;
@@ -88,15 +89,22 @@ public final class ImageBuilder {
 
     OciLayout layout;
     String baseDigest = null;
-    String previous = System.getProperty("sendCredentialsOverHttp");
+    if (allowHttp) {
+      CredentialsOverHttp.allow();
+    }
     try {
-      if (allowHttp) {
-        // jib and RegistryClient read this switch; it is on only while talking to registries the user listed
-        System.setProperty("sendCredentialsOverHttp", "true");
-      }
       if (base.isPresent()) {
         baseDigest = resolveBaseDigest(base.get(), baseCredentials, config);
       }
+      Path fingerprintFile = config.workDir().resolve("cache/image.fingerprint");
+      String fingerprint = reproducible(config) ? BuildFingerprint.of(config, baseDigest) : null;
+      Optional<BuiltImage> upToDate = upToDate(config, fingerprint, fingerprintFile);
+      if (upToDate.isPresent()) {
+        log.info("Image is up to date: " + upToDate.get().reference() + " (inputs unchanged since the last build"
+            + (upToDate.get().pushed() ? ", every tag still points at it" : "") + ")");
+        return upToDate.get();
+      }
+      Files.deleteIfExists(fingerprintFile);
       layout = OciLayout.create(layoutDir);
       Path tarDir = Files.createDirectories(config.workDir().resolve("staging/tars"));
       for (Platform platform : config.platforms()) {
@@ -115,7 +123,7 @@ public final class ImageBuilder {
             ImageBuilder::isTransient, log);
         OciLayout.Entry entry = layout.addTarball(tar, platform.getOs(), platform.getArchitecture());
         Files.delete(tar);
-        log.info("  " + name + " manifest " + entry.digest());
+        log.info("  " + name + " manifest " + entry.digest() + " (" + layerSummary(layout, entry) + ")");
       }
       String indexDigest = layout.finish(config.tags().isEmpty() ? "latest" : config.tags().get(0));
       log.info("Image index " + indexDigest + " (" + layout.entries().size() + " platforms)"
@@ -131,6 +139,9 @@ public final class ImageBuilder {
       }
       BuiltImage image = describe(config, layout, indexDigest, pushed, base.orElse(null), baseDigest);
       image.write(config.imageJson());
+      if (fingerprint != null) {
+        dev.slipway.common.AtomicFiles.write(fingerprintFile, fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       log.info("Wrote " + config.imageJson());
       return image;
     } catch (InvalidInputException | ImageBuildException | InterruptedException e) {
@@ -140,12 +151,59 @@ public final class ImageBuilder {
     } catch (Exception e) {
       throw translate(e, config);
     } finally {
-      if (previous == null) {
-        System.clearProperty("sendCredentialsOverHttp");
-      } else {
-        System.setProperty("sendCredentialsOverHttp", previous);
+      if (allowHttp) {
+        CredentialsOverHttp.release();
       }
     }
+  }
+
+  /** A build whose creation time is the clock's can never be repeated exactly, so it is never up to date. */
+  private static boolean reproducible(BuildConfig c) {
+    return Duration.between(c.creationTime(), java.time.Instant.now()).abs().compareTo(Duration.ofMinutes(1)) > 0;
+  }
+
+  /**
+   * The previous build's result when its fingerprint equals this one's and its outputs are still in place: the
+   * layout on disk, and in the registry every tag still pointing at the same index.
+   */
+  private Optional<BuiltImage> upToDate(BuildConfig c, String fingerprint, Path fingerprintFile)
+      throws InterruptedException {
+    try {
+      if (fingerprint == null || !Files.exists(fingerprintFile) || !Files.exists(c.imageJson())
+          || !fingerprint.equals(Files.readString(fingerprintFile).strip())) {
+        return Optional.empty();
+      }
+      BuiltImage previous = BuiltImage.read(c.imageJson());
+      if (c.layoutDir() != null && !Files.exists(c.layoutDir().resolve("blobs/sha256/" + dev.slipway.image.registry.Digests.hex(previous.digest())))) {
+        return Optional.empty();
+      }
+      if (c.to() != null) {
+        if (!previous.pushed()) {
+          return Optional.empty();
+        }
+        RegistryClient client = RegistryClient.of(c.to(), credentials(c.to(), c.toCredentials()).orElse(null),
+            c.insecureRegistries().contains(c.to().registry()), log);
+        for (String tag : c.tags().isEmpty() ? List.of("latest") : c.tags()) {
+          Optional<RegistryClient.Descriptor> d = client.headManifest(tag);
+          if (d.isEmpty() || !previous.digest().equals(d.get().digest())) {
+            return Optional.empty();
+          }
+        }
+      }
+      return Optional.of(previous);
+    } catch (IOException | InvalidInputException | RuntimeException e) {
+      log.debug("up-to-date check failed, building: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String layerSummary(OciLayout layout, OciLayout.Entry entry) throws IOException {
+    JsonNode manifest = Json.mapper().readTree(layout.blob(entry.digest()).toFile());
+    long size = 0;
+    for (JsonNode l : manifest.path("layers")) {
+      size += l.path("size").asLong();
+    }
+    return manifest.path("layers").size() + " layers, " + Progress.bytes(size) + " compressed";
   }
 
   private String layoutName(BuildConfig config) {
@@ -308,8 +366,7 @@ public final class ImageBuilder {
     List<String> blobs = new ArrayList<>();
     long total = 0;
     for (OciLayout.Entry e : layout.entries()) {
-      JsonNode manifest = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-          .readTree(layout.blob(e.digest()).toFile());
+      JsonNode manifest = Json.mapper().readTree(layout.blob(e.digest()).toFile());
       List<String> digests = new ArrayList<>();
       digests.add(manifest.path("config").path("digest").asText());
       manifest.path("layers").forEach(l -> digests.add(l.path("digest").asText()));
@@ -364,6 +421,9 @@ public final class ImageBuilder {
 
   private Consumer<LogEvent> jibLog() {
     return e -> {
+      if (e.getMessage() == null || e.getMessage().isBlank()) {
+        return;
+      }
       switch (e.getLevel()) {
         case ERROR -> log.error(e.getMessage());
         case WARN -> log.warn(e.getMessage());
@@ -375,7 +435,11 @@ public final class ImageBuilder {
 
   private Consumer<ProgressEventHandler.Update> progress(String prefix) {
     Progress p = new Progress(log, PROGRESS_INTERVAL);
-    return u -> p.report(String.format(java.util.Locale.ROOT, "%s %3.0f%%", prefix, u.getProgress() * 100), false);
+    return u -> {
+      if (u.getProgress() >= 0.01 && u.getProgress() < 0.999) {
+        p.report(String.format(java.util.Locale.ROOT, "%s %3.0f%%", prefix, u.getProgress() * 100), false);
+      }
+    };
   }
 
   static boolean isTransient(Exception e) {

@@ -209,6 +209,10 @@ public class BuildMojo extends AbstractMojo {
 
   BuildConfig config(Redactor redactor, Log log) throws InvalidInputException, IOException {
     ImageRef target = to == null || to.isBlank() ? null : ImageRef.parse(to, "image.to");
+    if (target != null && target.digest() != null) {
+      throw new InvalidInputException("image.to = '" + to + "' names a digest: push targets take a repository and "
+          + "optionally a tag (the digest is the result of the build)");
+    }
     Path layoutDir = layout != null ? layout.toPath()
         : target == null ? workDir.toPath().resolve("image") : null;
     Instant created = creationTime(creationTime, outputTimestamp);

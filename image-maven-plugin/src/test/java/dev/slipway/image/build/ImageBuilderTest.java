@@ -151,4 +151,110 @@ class ImageBuilderTest {
       assertThat(lines).noneMatch(l -> l.contains("wrong-pass-canary"));
     }
   }
+
+  @Test
+  void anUnchangedRebuildIsUpToDateAndAnyInputChangeRebuilds() throws Exception {
+    ImageRef to = ImageRef.parse(registry.hostPort() + "/uptodate", "image.to");
+    BuildConfig c = config(work, to, work.resolve("layout"), "linux/amd64");
+    BuiltImage first = new ImageBuilder(log).build(c);
+    lines.clear();
+    BuiltImage second = new ImageBuilder(log).build(c);
+    assertThat(second).isEqualTo(first);
+    assertThat(lines).anyMatch(l -> l.startsWith("Image is up to date"));
+    assertThat(lines).noneMatch(l -> l.startsWith("Building "));
+
+    // a new tag in the registry config is a new input
+    lines.clear();
+    BuildConfig retagged = new BuildConfig(c.from(), c.platforms(), to, c.name(), List.of("1.0", "main", "extra"),
+        c.layoutDir(), work, classes, List.of(), List.of(), null, c.jvmFlags(), List.of(), List.of(),
+        c.environment(), c.ports(), c.workingDirectory(), c.user(), c.labels(), List.of(), c.creationTime(),
+        c.appRoot(), c.insecureRegistries(), null, null);
+    new ImageBuilder(log).build(retagged);
+    assertThat(lines).anyMatch(l -> l.startsWith("Building linux/amd64"));
+
+    // a changed class file is a new input, even with the same configuration
+    Path classFile = classes.resolve("app/Hello.class");
+    Files.setLastModifiedTime(classFile, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(classFile).toMillis() + 5000));
+    lines.clear();
+    new ImageBuilder(log).build(retagged);
+    assertThat(lines).anyMatch(l -> l.startsWith("Building linux/amd64"));
+  }
+
+  @Test
+  void extraDirectoriesLandWithTheirPermissionsAndTheContainerConfigIsAsConfigured() throws Exception {
+    Path extra = Files.createDirectories(work.resolve("extra/bin"));
+    Files.writeString(extra.resolve("start.sh"), "#!/bin/sh\n");
+    Files.writeString(extra.resolve("README"), "docs\n");
+    BuildConfig c = config(work, null, work.resolve("layout"), "linux/amd64");
+    BuildConfig withExtra = new BuildConfig(c.from(), c.platforms(), null, c.name(), c.tags(), c.layoutDir(), work,
+        classes, List.of(), List.of(), null, c.jvmFlags(), List.of("--port", "8080"), List.of(), c.environment(),
+        c.ports(), c.workingDirectory(), c.user(), c.labels(),
+        List.of(new BuildConfig.ExtraDirectory(work.resolve("extra"), "/opt/tools",
+            Map.of("/opt/tools/bin/*.sh", "755"))),
+        c.creationTime(), c.appRoot(), c.insecureRegistries(), null, null);
+    BuiltImage image = new ImageBuilder(log).build(withExtra);
+
+    Path layout = work.resolve("layout");
+    JsonNode manifest = Json.mapper().readTree(
+        layout.resolve("blobs/sha256/" + Digests.hex(image.platforms().get(0).digest())).toFile());
+    JsonNode config = Json.mapper().readTree(
+        layout.resolve("blobs/sha256/" + Digests.hex(manifest.path("config").path("digest").asText())).toFile());
+    assertThat(config.path("config").path("User").asText()).isEqualTo("65532");
+    assertThat(config.path("config").path("WorkingDir").asText()).isEqualTo("/app");
+    assertThat(config.path("config").path("Entrypoint").toString()).contains("-Xmx64m").contains("app.Hello");
+    assertThat(config.path("config").path("Cmd").toString()).isEqualTo("[\"--port\",\"8080\"]");
+    assertThat(config.path("config").path("Env").toString()).contains("APP_MODE=test");
+    assertThat(config.path("config").path("ExposedPorts").has("8080/tcp")).isTrue();
+
+    Map<String, Integer> modes = new java.util.HashMap<>();
+    for (JsonNode layer : manifest.path("layers")) {
+      Path blob = layout.resolve("blobs/sha256/" + Digests.hex(layer.path("digest").asText()));
+      try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+          new java.util.zip.GZIPInputStream(Files.newInputStream(blob)))) {
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+        while ((e = in.getNextEntry()) != null) {
+          modes.put(e.getName(), e.getMode() & 0777);
+        }
+      }
+    }
+    assertThat(modes).containsEntry("opt/tools/bin/start.sh", 0755).containsEntry("opt/tools/bin/README", 0644)
+        .containsKey("app/classes/app/Hello.class").containsKey("app/resources/app.properties");
+  }
+
+  @Test
+  void withoutAMainClassTheBuildSaysWhichParameterToSet() throws Exception {
+    Path empty = Files.createDirectories(work.resolve("no-classes"));
+    BuildConfig c = config(work, null, work.resolve("layout"), "linux/amd64");
+    BuildConfig noMain = new BuildConfig(c.from(), c.platforms(), null, c.name(), c.tags(), c.layoutDir(), work, empty,
+        List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(),
+        List.of(), c.creationTime(), c.appRoot(), Set.of(), null, null);
+    assertThatThrownBy(() -> new ImageBuilder(log).build(noMain))
+        .isInstanceOf(dev.slipway.common.InvalidInputException.class)
+        .hasMessageContaining("image.mainClass is not set")
+        .hasMessageContaining("-Dimage.mainClass");
+  }
+
+  @Test
+  void dockerConfigCredentialsAreUsedWhenNothingExplicitIsGiven() throws Exception {
+    try (LocalRegistry auth = LocalRegistry.withBasicAuth("docker-user", "docker-pass-1").start()) {
+      Path home = Files.createDirectories(work.resolve("home/.docker"));
+      String token = java.util.Base64.getEncoder().encodeToString("docker-user:docker-pass-1".getBytes());
+      Files.writeString(home.resolve("config.json"),
+          "{\"auths\":{\"" + auth.hostPort() + "\":{\"auth\":\"" + token + "\"}}}");
+      String previousHome = System.getProperty("user.home");
+      System.setProperty("user.home", work.resolve("home").toString());
+      try {
+        ImageRef to = ImageRef.parse(auth.hostPort() + "/via-docker-config", "image.to");
+        BuildConfig c = config(work, to, null, "linux/amd64");
+        BuildConfig insecure = new BuildConfig(c.from(), c.platforms(), to, c.name(), c.tags(), null, work, classes,
+            List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(),
+            List.of(), c.creationTime(), "/app", Set.of(auth.hostPort()), null, null);
+        BuiltImage image = new ImageBuilder(log).build(insecure);
+        assertThat(image.pushed()).isTrue();
+      } finally {
+        System.setProperty("user.home", previousHome);
+      }
+    }
+  }
 }

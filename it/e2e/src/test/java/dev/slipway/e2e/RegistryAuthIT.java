@@ -58,4 +58,39 @@ class RegistryAuthIT {
     assertThat(r.log()).contains("HTTP 401").contains("settings.xml server '" + registry.hostPort() + "'");
     assertThat(r.log()).doesNotContain(wrong).doesNotContain(PASSWORD);
   }
+
+  @Test
+  void aMavenEncryptedPasswordIsDecryptedWithTheMasterPassword() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    MavenRun.Result master = MavenRun.in(project).args("--encrypt-master-password", "master-canary-31").run();
+    assertThat(master.succeeded()).as(master.log()).isTrue();
+    Path security = dir.resolve("settings-security.xml");
+    Files.writeString(security, "<settingsSecurity><master>" + lastBraced(master.log())
+        + "</master></settingsSecurity>");
+    MavenRun.Result encrypted = MavenRun.in(project).args("--encrypt-password", PASSWORD,
+        "-Dsettings.security=" + security).run();
+    assertThat(encrypted.succeeded()).as(encrypted.log()).isTrue();
+    String cipher = lastBraced(encrypted.log());
+    assertThat(cipher).doesNotContain(PASSWORD);
+
+    MavenRun.Result r = MavenRun.in(project).settings(settings(cipher)).args("package", "-DskipTests",
+        "-Dsettings.security=" + security, "-Dimage.to=" + registry.hostPort() + "/secure/encrypted",
+        "-Dimage.insecureRegistries=" + registry.hostPort(), "-Dimage.platforms=linux/amd64").run();
+    assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).doesNotContain(PASSWORD).doesNotContain(cipher);
+    BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
+    assertThat(new Skopeo(registry).inspectRaw("docker://" + registry.hostPort() + "/secure/encrypted:"
+        + image.tags().get(0))).contains("linux");
+  }
+
+  /** The last {...} token a Maven encryption command printed. */
+  static String lastBraced(String log) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{[A-Za-z0-9+/=]+\\}").matcher(log);
+    String last = null;
+    while (m.find()) {
+      last = m.group();
+    }
+    assertThat(last).as(log).isNotNull();
+    return last;
+  }
 }
