@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -69,9 +68,5 @@ public final class OsPackages {
     packages.sort(Comparator.comparing(OsPackage::name).thenComparing(OsPackage::version)
         .thenComparing(p -> p.architecture() == null ? "" : p.architecture()));
     return new Result(release, packages);
-  }
-
-  static Set<String> dbPaths() {
-    return Set.of(DPKG_STATUS, APK_DBS.get(0), APK_DBS.get(1));
   }
 }
