@@ -102,7 +102,7 @@ class SbomIT {
   @Test
   void everyRuntimeComponentOfMakeBomIsInOursWithTheSamePurlAndHash() throws Exception {
     Path project = exampleWithDependencies(dir);
-    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "image:sbom",
+    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
         "org.cyclonedx:cyclonedx-maven-plugin:2.9.3:makeBom", "-Dcyclonedx.skipNotDeployed=false",
         "-Dimage.sbom.formats=cyclonedx,spdx").run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
@@ -170,7 +170,7 @@ class SbomIT {
         .push(base, "12");
 
     Path project = exampleWithDependencies(dir);
-    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "image:sbom",
+    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
         "-Dimage.from=" + registry.hostPort() + "/base/debianish:12",
         "-Dimage.to=" + registry.hostPort() + "/hello-service", "-Dimage.tags=sbom",
         "-Dimage.insecureRegistries=" + registry.hostPort()).run();
