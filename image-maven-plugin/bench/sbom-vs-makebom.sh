@@ -22,7 +22,7 @@ MVN=("$ROOT/mvnw" -B -q -ntp "-Dmaven.repo.local=$BENCH_REPO" "-Dmaven.repo.loca
 REGISTRY_PID=
 cleanup() {
   if [ -n "$REGISTRY_PID" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 

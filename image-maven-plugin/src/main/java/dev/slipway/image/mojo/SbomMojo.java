@@ -5,7 +5,6 @@ import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.sbom.Application;
 import dev.slipway.image.sbom.ImageSbom;
 import dev.slipway.image.sbom.ImageSource;
 import dev.slipway.image.sbom.OutputTimestamp;
@@ -122,9 +121,10 @@ public class SbomMojo extends AbstractMojo {
       BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
           password, session.getSettings(), settingsDecrypter, redactor, log);
       ImageSource source = access.source();
-      Application application = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
-          project.getRemoteProjectRepositories(), log).read(project);
-      SbomConfig config = new SbomConfig(image.digest(), image.repository(), image.tags(), application, timestamp,
+      MavenApplicationReader maven = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
+          project.getRemoteProjectRepositories(), log);
+      SbomConfig config = new SbomConfig(image.digest(), image.repository(), image.tags(), () -> maven.read(project),
+          timestamp,
           formatSet, outputDirectory.toPath(), project.getArtifactId() + "-" + project.getVersion(),
           plugin.getVersion());
       log.info("SBOM of " + image.repository() + "@" + image.digest() + " from " + source.describe());

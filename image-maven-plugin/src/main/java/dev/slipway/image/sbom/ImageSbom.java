@@ -44,9 +44,33 @@ public final class ImageSbom {
 
   public Result generate(SbomConfig config) throws IOException {
     ResolvedImage image = new ImageReader(source).read(config.digest());
-    List<SbomContent.PlatformContent> platforms = scanPlatforms(image);
-    SbomContent content = new SbomContent(config.repository(), config.tags(), image, platforms,
-        config.application(), config.timestamp(), config.toolVersion());
+    // Layers stream on pool threads while this thread reads the Maven side; a further task loads what the
+    // CycloneDX validator and license resolver need (schemas, the SPDX license list: about a second of class
+    // loading on a cold JVM), so that validation at the end does not start cold.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(3, image.platforms().size() + 1), r -> {
+      Thread t = new Thread(r, "slipway-sbom");
+      t.setDaemon(true);
+      return t;
+    });
+    List<SbomContent.PlatformContent> platforms;
+    Application application;
+    try {
+      List<Future<SbomContent.PlatformContent>> scans = new ArrayList<>();
+      for (ResolvedImage.Platform p : image.platforms()) {
+        scans.add(pool.submit(() -> scan(p)));
+      }
+      Future<?> warm = pool.submit(() -> warmUp(config.formats()));
+      application = config.application() == null ? null : config.application().read();
+      platforms = new ArrayList<>();
+      for (Future<SbomContent.PlatformContent> f : scans) {
+        platforms.add(join(f));
+      }
+      join(warm);
+    } finally {
+      pool.shutdownNow();
+    }
+    SbomContent content = new SbomContent(config.repository(), config.tags(), image, platforms, application,
+        config.timestamp(), config.toolVersion());
     Bom bom = new CycloneDxBuilder().build(content);
 
     List<Written> written = new ArrayList<>();
@@ -66,26 +90,29 @@ public final class ImageSbom {
           + file);
     }
     int os = platforms.stream().mapToInt(p -> p.packages().size()).sum();
-    int maven = config.application() == null ? 0 : 1 + config.application().dependencies().size();
+    int maven = application == null ? 0 : 1 + application.dependencies().size();
     return new Result(written, bom, os, maven);
   }
 
-  private List<SbomContent.PlatformContent> scanPlatforms(ResolvedImage image) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, image.platforms().size()), r -> {
-      Thread t = new Thread(r, "slipway-sbom-layers");
-      t.setDaemon(true);
-      return t;
-    });
+  private static final byte[] EMPTY_BOM_JSON =
+      "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EMPTY_BOM_XML = "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\" version=\"1\"/>"
+      .getBytes(StandardCharsets.UTF_8);
+
+  private static Void warmUp(java.util.Set<SbomFormat> formats) throws IOException {
+    org.cyclonedx.util.LicenseResolver.resolve("Apache-2.0", false);
+    if (formats.contains(SbomFormat.CYCLONEDX_JSON)) {
+      new JsonParser().validate(EMPTY_BOM_JSON, Version.VERSION_16);
+    }
+    if (formats.contains(SbomFormat.CYCLONEDX_XML)) {
+      new XmlParser().validate(EMPTY_BOM_XML, Version.VERSION_16);
+    }
+    return null;
+  }
+
+  private static <T> T join(Future<T> f) throws IOException {
     try {
-      List<Future<SbomContent.PlatformContent>> futures = new ArrayList<>();
-      for (ResolvedImage.Platform p : image.platforms()) {
-        futures.add(pool.submit(() -> scan(p)));
-      }
-      List<SbomContent.PlatformContent> out = new ArrayList<>();
-      for (Future<SbomContent.PlatformContent> f : futures) {
-        out.add(f.get());
-      }
-      return out;
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while reading image layers", e);
@@ -97,8 +124,6 @@ public final class ImageSbom {
         throw re;
       }
       throw new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 

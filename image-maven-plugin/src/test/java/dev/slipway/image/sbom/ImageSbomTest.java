@@ -66,7 +66,7 @@ class ImageSbomTest {
 
   private ImageSbom.Result generate(EnumSet<SbomFormat> formats, Path out) throws Exception {
     return new ImageSbom(new OciLayoutSource(tmp.resolve("layout")), Log.silent()).generate(new SbomConfig(
-        digest, "127.0.0.1:5000/team/hello", List.of("1.0"), app, TS, formats, out, "hello-1.0", "0.1.0"));
+        digest, "127.0.0.1:5000/team/hello", List.of("1.0"), () -> app, TS, formats, out, "hello-1.0", "0.1.0"));
   }
 
   @Test
