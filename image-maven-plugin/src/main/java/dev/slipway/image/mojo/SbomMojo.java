@@ -7,6 +7,7 @@ import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.Referrers;
 import dev.slipway.image.sbom.ImageSbom;
 import dev.slipway.image.sbom.ImageSource;
+import dev.slipway.image.sbom.LayerCache;
 import dev.slipway.image.sbom.OutputTimestamp;
 import dev.slipway.image.sbom.SbomConfig;
 import dev.slipway.image.sbom.SbomFormat;
@@ -76,6 +77,17 @@ public class SbomMojo extends AbstractMojo {
   @Parameter(property = "image.sbom.attachToImage", defaultValue = "true")
   boolean attachToImage;
 
+  /**
+   * Remember what each image layer holds of the package databases, by layer digest, so unchanged base layers are
+   * not read again on the next build.
+   */
+  @Parameter(property = "image.sbom.layerCache", defaultValue = "true")
+  boolean layerCache;
+
+  /** Where the layer cache lives (shared by all projects; entries are named by layer digest). */
+  @Parameter(property = "image.sbom.layerCacheDirectory", defaultValue = "${user.home}/.cache/slipway/sbom-layers")
+  File layerCacheDirectory;
+
   /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
   @Parameter(property = "image.insecureRegistries")
   List<String> insecureRegistries;
@@ -128,7 +140,8 @@ public class SbomMojo extends AbstractMojo {
           formatSet, outputDirectory.toPath(), project.getArtifactId() + "-" + project.getVersion(),
           plugin.getVersion());
       log.info("SBOM of " + image.repository() + "@" + image.digest() + " from " + source.describe());
-      ImageSbom.Result result = new ImageSbom(source, log).generate(config);
+      ImageSbom.Result result = new ImageSbom(source, log,
+          layerCache ? new LayerCache(layerCacheDirectory.toPath(), log) : null).generate(config);
       log.info("SBOM: " + result.osPackages() + " OS packages, " + result.mavenComponents()
           + " Maven components");
       if (attach) {

@@ -36,10 +36,17 @@ public final class ImageSbom {
 
   private final ImageSource source;
   private final Log log;
+  private final LayerCache cache;
 
   public ImageSbom(ImageSource source, Log log) {
+    this(source, log, null);
+  }
+
+  /** With {@code cache} (may be null), layers already read once are not read again. */
+  public ImageSbom(ImageSource source, Log log, LayerCache cache) {
     this.source = source;
     this.log = log;
+    this.cache = cache;
   }
 
   public Result generate(SbomConfig config) throws IOException {
@@ -128,7 +135,7 @@ public final class ImageSbom {
   }
 
   private SbomContent.PlatformContent scan(ResolvedImage.Platform p) throws IOException {
-    LayerFiles fs = LayerFiles.read(source, p, OsPackages.WANTED);
+    LayerFiles fs = LayerFiles.read(source, p, OsPackages.WANTED, cache);
     OsPackages.Result os = OsPackages.detect(fs);
     String osName = os.os() == null ? "no os-release" : os.os().prettyName() != null ? os.os().prettyName()
         : os.os().id() + " " + os.os().versionId();

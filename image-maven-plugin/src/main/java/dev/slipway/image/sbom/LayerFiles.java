@@ -43,20 +43,46 @@ public final class LayerFiles {
     this.wanted = wanted;
   }
 
-  /** Reads every layer of {@code platform} from {@code source}, in order. */
+  /**
+   * What one layer does to the files of interest: the wanted files it adds (content or symlink target), its
+   * hardlinks to other paths, the paths it whites out and the directories it makes opaque. It depends only on the
+   * layer's bytes, so it can be cached under the layer's digest.
+   */
+  public record Delta(Map<String, Entry> added, Map<String, String> hardlinks, List<String> deleted,
+      List<String> opaque) {}
+
+  /** Reads every layer of {@code platform} from {@code source}, in order (no cache). */
   public static LayerFiles read(ImageSource source, ResolvedImage.Platform platform, Predicate<String> wanted)
       throws IOException {
+    return read(source, platform, wanted, null);
+  }
+
+  /** As {@link #read(ImageSource, ResolvedImage.Platform, Predicate)}, taking layers from {@code cache} if given. */
+  public static LayerFiles read(ImageSource source, ResolvedImage.Platform platform, Predicate<String> wanted,
+      LayerCache cache) throws IOException {
     LayerFiles fs = new LayerFiles(wanted);
     for (ResolvedImage.Layer layer : platform.layers()) {
-      try (InputStream in = source.openBlob(layer.digest())) {
-        fs.apply(in, layer.digest(), source.describe());
+      Delta delta = cache == null ? null : cache.get(layer.digest());
+      if (delta == null) {
+        try (InputStream in = source.openBlob(layer.digest())) {
+          delta = fs.delta(in, layer.digest(), source.describe());
+        }
+        if (cache != null) {
+          cache.put(layer.digest(), delta);
+        }
       }
+      fs.merge(delta);
     }
     return fs;
   }
 
   /** Applies one layer (a tar, gzip tar, as a stream) on top of the layers applied before. */
   public void apply(InputStream layerStream, String digest, String where) throws IOException {
+    merge(delta(layerStream, digest, where));
+  }
+
+  /** Reads one layer's effect on the wanted files, verifying its digest. */
+  public Delta delta(InputStream layerStream, String digest, String where) throws IOException {
     MessageDigest md = sha256();
     InputStream counted = new DigestInputStream(layerStream, md);
     BufferedInputStream buffered = new BufferedInputStream(counted, 64 * 1024);
@@ -97,15 +123,20 @@ public final class LayerFiles {
     if (Digests.isSha256(digest) && !actual.equals(digest)) {
       throw new IOException(where + ": layer " + digest + " does not match its digest (read " + actual + ")");
     }
-    for (String dir : opaque) {
+    return new Delta(added, hardlinks, deleted, opaque);
+  }
+
+  /** Whiteouts and opaque directories hide the layers beneath; then the layer's own files are added. */
+  public void merge(Delta delta) {
+    for (String dir : delta.opaque()) {
       files.keySet().removeIf(p -> p.startsWith(dir));
     }
-    for (String path : deleted) {
+    for (String path : delta.deleted()) {
       files.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
     }
-    files.putAll(added);
-    hardlinks.forEach((path, target) -> {
-      Entry t = added.containsKey(target) ? added.get(target) : files.get(target);
+    files.putAll(delta.added());
+    delta.hardlinks().forEach((path, target) -> {
+      Entry t = delta.added().containsKey(target) ? delta.added().get(target) : files.get(target);
       if (t != null) {
         files.put(path, t);
       }

@@ -103,6 +103,7 @@ class SbomIT {
   void everyRuntimeComponentOfMakeBomIsInOursWithTheSamePurlAndHash() throws Exception {
     Path project = exampleWithDependencies(dir);
     MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
+        "-Dimage.sbom.layerCacheDirectory=" + dir.resolve("layer-cache"),
         "org.cyclonedx:cyclonedx-maven-plugin:2.9.3:makeBom", "-Dcyclonedx.skipNotDeployed=false",
         "-Dimage.sbom.formats=cyclonedx,spdx").run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
@@ -171,6 +172,7 @@ class SbomIT {
 
     Path project = exampleWithDependencies(dir);
     MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
+        "-Dimage.sbom.layerCacheDirectory=" + dir.resolve("layer-cache"),
         "-Dimage.from=" + registry.hostPort() + "/base/debianish:12",
         "-Dimage.to=" + registry.hostPort() + "/hello-service", "-Dimage.tags=sbom",
         "-Dimage.insecureRegistries=" + registry.hostPort()).run();
