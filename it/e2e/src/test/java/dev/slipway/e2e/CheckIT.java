@@ -27,6 +27,18 @@ class CheckIT {
   }
 
   @Test
+  void aLiteralSecretInTheEnvironmentFailsWithoutTheValueInAnyOutput() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    String canary = "canary-s3cr3t-4711";
+    MavenRun.Result r = MavenRun.in(project).args("verify", "-DskipTests", "-Dimage.platforms=linux/amd64",
+        "-Dimage.environment=DB_PASSWORD=" + canary + ",DB_PASSWORD_FILE=/run/secrets/db").run();
+    assertThat(r.succeeded()).isFalse();
+    assertThat(r.log()).contains("[FAIL] noSecretEnv linux/amd64: environment variables [DB_PASSWORD]")
+        .contains("noSecretEnv (linux/amd64)").doesNotContain(canary);
+    assertThat(java.nio.file.Files.readString(project.resolve("target/slipway/check.json"))).doesNotContain(canary);
+  }
+
+  @Test
   void theExampleAsConfiguredPassesAndSkipSkips() throws Exception {
     Path project = ExampleProject.copy("hello-service", dir);
     MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "image:check").run();
