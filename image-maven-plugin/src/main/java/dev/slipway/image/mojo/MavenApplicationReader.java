@@ -48,6 +48,12 @@ final class MavenApplicationReader {
   Application read(MavenProject project) {
     Artifact self = project.getArtifact();
     Path selfFile = self.getFile() == null ? null : self.getFile().toPath();
+    if (selfFile == null || !Files.isRegularFile(selfFile)) {
+      // image:sbom alone on the command line: the packaged file of an earlier `mvn package`, if there is one
+      Path packaged = Path.of(project.getBuild().getDirectory(),
+          project.getBuild().getFinalName() + "." + self.getArtifactHandler().getExtension());
+      selfFile = Files.isRegularFile(packaged) ? packaged : null;
+    }
     MavenComponent root = new MavenComponent(self.getId(), project.getGroupId(), project.getArtifactId(),
         project.getVersion(), self.getType() == null ? project.getPackaging() : self.getType(), null, null,
         selfFile, licenses(project.getModel().getLicenses()), project.getDescription(), null);
