@@ -150,7 +150,9 @@ public class SbomMojo extends AbstractMojo {
               w.file().toFile());
         }
       }
-      if (image.pushed() && attachToImage) {
+      if (!image.pushed()) {
+        log.info("the image was not pushed: the SBOM is attached to the project only");
+      } else if (attachToImage) {
         for (SbomPublisher.Attached a : new SbomPublisher(new Referrers(access.client(), log))
             .attach(image.digest(), result.files(), timestamp)) {
           log.info("SBOM " + a.format().mediaType() + " attached to " + image.repository() + "@"

@@ -29,7 +29,8 @@ public final class OciLayoutSource implements ImageSource {
 
   /**
    * The layout's top-level index ({@code index.json}). Its digest is the digest of those bytes, which is the image
-   * digest when the layout holds one multi-platform image whose index.json lists the platform manifests.
+   * digest when index.json itself is the image index; otherwise the image index (or manifest) is a blob that
+   * index.json points to, as image:build writes it.
    */
   public Manifest topIndex() throws IOException {
     byte[] bytes = Files.readAllBytes(dir.resolve("index.json"));
@@ -43,11 +44,6 @@ public final class OciLayoutSource implements ImageSource {
     if (top.digest().equals(digest)) {
       return top;
     }
-    if (!Files.isRegularFile(blob(digest)) && isImageIndex(top)) {
-      // image:build writes the image's index as index.json; if its bytes differ from the pushed index (e.g. a
-      // ref.name annotation), it still lists the same platform manifests, and the pushed digest names the image
-      return new Manifest(top.mediaType(), digest, top.bytes());
-    }
     byte[] bytes = readBlob(digest);
     JsonNode json = Json.mapper().readTree(bytes);
     String mediaType = json.path("mediaType").asText(null);
@@ -55,19 +51,6 @@ public final class OciLayoutSource implements ImageSource {
       mediaType = json.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
     return new Manifest(mediaType, digest, bytes);
-  }
-
-  private static boolean isImageIndex(Manifest top) throws IOException {
-    JsonNode manifests = Json.mapper().readTree(top.bytes()).path("manifests");
-    if (manifests.isEmpty()) {
-      return false;
-    }
-    for (JsonNode m : manifests) {
-      if (!MediaTypes.MANIFESTS.contains(m.path("mediaType").asText())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private byte[] readBlob(String digest) throws IOException {
