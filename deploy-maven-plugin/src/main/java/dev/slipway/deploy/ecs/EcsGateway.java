@@ -1,0 +1,110 @@
+package dev.slipway.deploy.ecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the deployment needs from AWS (ECS, STS, ELBv2), in Slipway's own types. One implementation talks to
+ * AWS through the SDK ({@link AwsEcsGateway}); the core never sees an SDK type. Methods that change what is deployed
+ * are marked "mutating": a dry run or a refused deployment calls none of them.
+ */
+public interface EcsGateway {
+
+  /** The ARN of the identity the calls run as (STS GetCallerIdentity). */
+  String callerIdentity() throws AwsException;
+
+  /** The status of a cluster (ACTIVE, INACTIVE, ...) or null if it does not exist. */
+  String clusterStatus(String cluster) throws AwsException;
+
+  /** The service, or null if the cluster has no such service. */
+  ServiceView service(String cluster, String service) throws AwsException;
+
+  TaskDefinitionView taskDefinition(String reference) throws AwsException;
+
+  /**
+   * The task definition that {@link #register} would register: the register fields of {@code sourceArn} (never its
+   * read-only fields), its tags, and each named container's image replaced.
+   */
+  TaskDefinitionDraft draft(String sourceArn, Map<String, String> imageByContainer) throws AwsException;
+
+  /** Mutating: registers {@code draft} as a new revision of its family. */
+  TaskDefinitionView register(TaskDefinitionDraft draft) throws AwsException;
+
+  /**
+   * Mutating: points the service at {@code taskDefinitionArn}; {@code desiredCount} and {@code settings} may be null
+   * to keep the service's own. Returns the service as ECS answered, with the new PRIMARY deployment.
+   */
+  ServiceView updateService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
+      DeploymentSettings settings) throws AwsException;
+
+  /** The service deployment (DescribeServiceDeployments), or null if ECS does not know it. */
+  ServiceDeploymentView serviceDeployment(String arn) throws AwsException;
+
+  /** Mutating: StopServiceDeployment with stopType ROLLBACK. */
+  void stopServiceDeploymentWithRollback(String arn) throws AwsException;
+
+  /** Targets registered in a target group and their health (ELBv2 DescribeTargetHealth). */
+  List<TargetHealth> targetHealth(String targetGroupArn) throws AwsException;
+
+  /** A service as DescribeServices shows it. */
+  record ServiceView(
+      String arn, String name, String clusterArn, String status, int desiredCount, int runningCount,
+      int pendingCount, String taskDefinition, String deploymentController, JsonNode deploymentConfiguration,
+      List<DeploymentView> deployments, List<ServiceEvent> events, List<LoadBalancerView> loadBalancers,
+      String currentServiceDeployment) {
+
+    public DeploymentView deployment(String id) {
+      return deployments.stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
+    }
+
+    public DeploymentView primary() {
+      return deployments.stream().filter(d -> "PRIMARY".equals(d.status())).findFirst().orElse(null);
+    }
+  }
+
+  /** One entry of DescribeServices' deployments[]. */
+  record DeploymentView(
+      String id, String status, String taskDefinition, int desiredCount, int runningCount, int pendingCount,
+      int failedTasks, String rolloutState, String rolloutStateReason, Instant createdAt, Instant updatedAt) {}
+
+  record ServiceEvent(String id, Instant createdAt, String message) {}
+
+  record LoadBalancerView(String targetGroupArn, String containerName, Integer containerPort, boolean advanced) {}
+
+  /** DescribeServiceDeployments' view: status is PENDING, IN_PROGRESS, SUCCESSFUL, ROLLBACK_*, STOP*. */
+  record ServiceDeploymentView(String arn, String status, String statusReason, Instant createdAt, Instant finishedAt) {}
+
+  record ContainerView(String name, String image) {}
+
+  record TaskDefinitionView(String arn, String family, int revision, List<ContainerView> containers) {
+    public ContainerView container(String name) {
+      return containers.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+  }
+
+  /** What would be registered: the current and the proposed register fields, as JSON for diffs and journals. */
+  record TaskDefinitionDraft(String sourceArn, String family, JsonNode current, JsonNode proposed) {}
+
+  record TargetHealth(String id, Integer port, String state, String reason, String description) {}
+
+  /** How ECS should roll the new revision out; null fields keep the service's own setting. */
+  record DeploymentSettings(
+      String strategy, Integer minimumHealthyPercent, Integer maximumPercent, Boolean circuitBreakerEnable,
+      Boolean circuitBreakerRollback, Integer bakeTimeInMinutes, Double stepPercent, Integer stepBakeTimeInMinutes) {}
+
+  /** A failed AWS call: the service's error code (or a client-side reason) and whether retrying later may help. */
+  final class AwsException extends Exception {
+    private final String code;
+
+    public AwsException(String code, String message, Throwable cause) {
+      super(message, cause);
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.slipway.deploy.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one deployment did, as written to {@code target/slipway/deploy/<env>/<timestamp>.json} and {@code last.json}:
+ * the snapshot taken before anything changed (enough to roll back by hand), every step with its time and outcome,
+ * the new revision and deployment, and how it ended. Plain fields so the file reads back with any JSON tool.
+ */
+public final class JournalRecord {
+  public int schemaVersion = 1;
+  public String environment;
+  public String region;
+  public String cluster;
+  public String service;
+  public String image;
+  public String caller;
+  public Instant startedAt;
+  public Instant finishedAt;
+  public boolean dryRun;
+  public Snapshot snapshot;
+  public String newTaskDefinition;
+  public String deploymentId;
+  public String serviceDeployment;
+  public List<StepEntry> steps = new ArrayList<>();
+  /** SUCCEEDED, FAILED_ROLLED_BACK, ROLLED_BACK_BY_ECS, ROLLBACK_FAILED, REFUSED, DRY_RUN, FAILED (before any change). */
+  public String outcome;
+  public String failure;
+  public Instant failureDetectedAt;
+  public Rollback rollback;
+
+  /** The service as it was before the deployment. */
+  public static final class Snapshot {
+    public String serviceArn;
+    public String taskDefinition;
+    public int desiredCount;
+    public int runningCount;
+    public JsonNode deploymentConfiguration;
+    public String previousDeploymentId;
+    public String previousServiceDeployment;
+    public List<String> images = new ArrayList<>();
+  }
+
+  public static final class StepEntry {
+    public String step;
+    public Instant at;
+    public String outcome;
+    public String detail;
+
+    public StepEntry() {}
+
+    public StepEntry(String step, Instant at, String outcome, String detail) {
+      this.step = step;
+      this.at = at;
+      this.outcome = outcome;
+      this.detail = detail;
+    }
+  }
+
+  public static final class Rollback {
+    /** ECS (its circuit breaker did it), StopServiceDeployment, UpdateService. */
+    public String method;
+    public String reason;
+    public Instant requestedAt;
+    public Instant stableAt;
+    public String toTaskDefinition;
+    public boolean succeeded;
+    public String detail;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.slipway.deploy.mojo;
+
+import dev.slipway.deploy.checks.JdkHttpProbe;
+import dev.slipway.deploy.ecs.AwsEcsGateway;
+import dev.slipway.deploy.pipeline.Clock;
+import dev.slipway.deploy.pipeline.DeployRequest;
+import dev.slipway.deploy.pipeline.Deployer;
+import dev.slipway.deploy.pipeline.EnvironmentSpec;
+import dev.slipway.deploy.pipeline.HttpRegistryDigestResolver;
+import dev.slipway.deploy.pipeline.ImageSelector;
+import dev.slipway.deploy.pipeline.Prompter;
+import dev.slipway.deploy.pipeline.ShutdownHooks;
+import java.io.File;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Deploys the built image to an ECS service: preflight, confirmation (production), snapshot, new task definition
+ * revision, UpdateService, wait for our deployment, health checks, smoke tests; on any failure after the update (or
+ * Ctrl-C) it rolls back and fails the build.
+ */
+@Mojo(name = "ecs", threadSafe = true, requiresProject = true)
+public class EcsMojo extends AbstractDeployMojo {
+  /** Image to deploy; a tag is resolved to its digest first. Default: repository@digest from image.json. */
+  @Parameter(property = "deploy.image")
+  String image;
+
+  /** The file image:build writes. */
+  @Parameter(property = "deploy.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  File imageJson;
+
+  /** Print the plan and the task-definition diff; change nothing. */
+  @Parameter(property = "deploy.dryRun", defaultValue = "false")
+  boolean dryRun;
+
+  /** In batch mode, the environment's name, to confirm a deployment to an environment that requires it. */
+  @Parameter(property = "deploy.confirm")
+  String confirm;
+
+  /** Skip this goal. */
+  @Parameter(property = "deploy.skip", defaultValue = "false")
+  boolean skip;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("deploy:ecs skipped (deploy.skip)");
+      return;
+    }
+    EnvironmentSpec spec = environment();
+    try (AwsEcsGateway gateway = gateway(spec)) {
+      String pinned = new ImageSelector(new HttpRegistryDigestResolver(), log()).select(image, imageJson.toPath());
+      Deployer deployer = new Deployer(gateway, new JdkHttpProbe(), Clock.system(), Prompter.console(),
+          ShutdownHooks.jvm(), redactor, log());
+      boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;
+      deployer.deploy(new DeployRequest(spec, pinned, dryRun, interactive, blank(confirm),
+          journalDirectory.toPath()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MojoExecutionException("interrupted", e);
+    } catch (MojoExecutionException e) {
+      throw e;
+    } catch (Exception e) {
+      Exception mapped = map(e, redactor);
+      if (mapped instanceof MojoFailureException f) {
+        throw f;
+      }
+      throw (MojoExecutionException) mapped;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.slipway.deploy.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.deploy.journal.JournalRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy:rollback to the snapshot in last.json or an explicit revision, and deploy:status's table. */
+class RollbackAndStatusTest {
+  @TempDir Path journals;
+
+  @Test
+  void rollsBackToTheSnapshotOfTheLastDeploymentAndWaitsForIt() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.deployer().deploy(w.request(w.staging(), journals));
+      assertThat(w.sim.service("shop-staging", "web").path("taskDefinition").asText()).endsWith("web:2");
+
+      Rollbacker rollbacker = new Rollbacker(w.gateway, w.clock, w.redactor, w.log);
+      JournalRecord r = rollbacker.rollback(
+          new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(), journals));
+
+      assertThat(r.outcome).isEqualTo("SUCCEEDED");
+      assertThat(r.newTaskDefinition).endsWith("web:1");
+      assertThat(w.sim.service("shop-staging", "web").path("taskDefinition").asText()).endsWith("web:1");
+      assertThat(w.sim.service("shop-staging", "web").path("deployments")).hasSize(1);
+      try (var files = Files.list(journals.resolve("staging"))) {
+        assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-rollback.json"))).hasSize(1);
+      }
+      // last.json still describes the deployment, so a second rollback has nothing to do
+      assertThat(rollbacker.rollback(new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(),
+          journals))).isNull();
+      // an explicit revision goes forward again
+      assertThat(rollbacker.rollback(new Rollbacker.Request(w.staging(), "2", false, null, Prompter.none(),
+          journals)).newTaskDefinition).endsWith("web:2");
+      assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService", "UpdateService",
+          "UpdateService");
+    }
+  }
+
+  @Test
+  void productionRollbackNeedsConfirmationAndUnknownRevisionIsExplained() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      Rollbacker rollbacker = new Rollbacker(w.gateway, w.clock, w.redactor, w.log);
+      EnvironmentSpec prod = w.env("production", true);
+      w.deployer().deploy(new DeployRequest(prod, SimWorld.NEW_IMAGE, false, false, "production", journals));
+      int before = w.sim.mutatingCalls().size();
+      assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(prod, null, false, null, Prompter.none(),
+          journals))).isInstanceOf(DeployFailedException.class).hasMessageContaining("-Ddeploy.confirm=production");
+      assertThat(w.sim.mutatingCalls()).hasSize(before);
+      assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(w.staging(), "web:9", false, null,
+          Prompter.none(), journals))).hasMessageContaining("deploy.toRevision").hasMessageContaining("web:9");
+      assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(w.staging(), null, false, null,
+          Prompter.none(), journals))).hasMessageContaining("last.json");
+      assertThat(w.sim.mutatingCalls()).hasSize(before);
+    }
+  }
+
+  @Test
+  void statusShowsDeploymentsImagesCountsAndEvents() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.deployer().deploy(w.request(w.staging(), journals));
+      List<String> table = new StatusReporter(w.gateway).report(w.staging(), 5);
+      String text = String.join("\n", table);
+      System.out.println(text);
+      assertThat(text).contains("Task definition web:2: running 2 / desired 2 / pending 0")
+          .contains("container web: " + SimWorld.NEW_IMAGE)
+          .contains("has reached a steady state");
+      assertThat(table).anySatisfy(l -> assertThat(l).contains("PRIMARY").contains("COMPLETED").contains("web:2"));
+      assertThat(table.stream().filter(l -> l.startsWith("  20"))).hasSizeLessThanOrEqualTo(5);
+      assertThat(w.sim.mutatingCalls()).hasSize(2);
+    }
+  }
+}

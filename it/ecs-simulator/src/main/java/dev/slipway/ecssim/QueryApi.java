@@ -1,0 +1,121 @@
+package dev.slipway.ecssim;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** STS and ELBv2, both awsQuery: form-encoded parameters in, XML out. */
+final class QueryApi {
+  private static final String STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+  private static final String ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Scenario scenario;
+  private final EcsModel model;
+  private final SimClock clock;
+  /** Temporary access key ids handed out by AssumeRole, to the role session they belong to. */
+  private final Map<String, String> sessions = new LinkedHashMap<>();
+
+  QueryApi(Scenario scenario, EcsModel model, SimClock clock) {
+    this.scenario = scenario;
+    this.model = model;
+    this.clock = clock;
+  }
+
+  static String serviceOf(String action) {
+    return switch (action) {
+      case "GetCallerIdentity", "AssumeRole", "GetSessionToken" -> "sts";
+      default -> "elasticloadbalancing";
+    };
+  }
+
+  String handle(String action, Map<String, String> params, String accessKeyId) {
+    model.advance();
+    String requestId = java.util.UUID.randomUUID().toString();
+    StringBuilder x = new StringBuilder();
+    switch (action) {
+      case "GetCallerIdentity" -> {
+        String arn = sessions.getOrDefault(accessKeyId, scenario.callerArn);
+        x.append("<GetCallerIdentityResponse xmlns=\"").append(STS_NS).append("\"><GetCallerIdentityResult>")
+            .append("<Arn>").append(esc(arn)).append("</Arn>")
+            .append("<UserId>AIDASIMULATORUSER01</UserId>")
+            .append("<Account>").append(esc(scenario.account)).append("</Account>")
+            .append("</GetCallerIdentityResult>");
+        meta(x, requestId).append("</GetCallerIdentityResponse>");
+      }
+      case "AssumeRole" -> {
+        String role = params.get("RoleArn");
+        String session = params.getOrDefault("RoleSessionName", "session");
+        if (role == null || !role.matches("arn:aws:iam::\\d{12}:role/.+")) {
+          throw new AwsError(400, "ValidationError", "RoleArn is not a valid role ARN: " + role);
+        }
+        String akid = "ASIA" + random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+        String assumed = role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/" + session;
+        sessions.put(akid, assumed);
+        Instant exp = Instant.ofEpochMilli(clock.nowMillis()).plusSeconds(3600);
+        x.append("<AssumeRoleResponse xmlns=\"").append(STS_NS).append("\"><AssumeRoleResult>")
+            .append("<Credentials><AccessKeyId>").append(akid).append("</AccessKeyId>")
+            .append("<SecretAccessKey>").append(random("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 40))
+            .append("</SecretAccessKey><SessionToken>SIMSESSION")
+            .append(random("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 120))
+            .append("</SessionToken><Expiration>").append(exp).append("</Expiration></Credentials>")
+            .append("<AssumedRoleUser><AssumedRoleId>AROASIMULATOR:").append(esc(session))
+            .append("</AssumedRoleId><Arn>").append(esc(assumed)).append("</Arn></AssumedRoleUser>")
+            .append("</AssumeRoleResult>");
+        meta(x, requestId).append("</AssumeRoleResponse>");
+      }
+      case "DescribeTargetHealth" -> {
+        String tg = params.get("TargetGroupArn");
+        Scenario.TargetGroup spec = scenario.targetGroups.stream()
+            .filter(t -> t.arn != null && t.arn.equals(tg)).findFirst().orElse(null);
+        if (spec == null) {
+          throw new AwsError(400, "TargetGroupNotFound", "One or more target groups not found");
+        }
+        x.append("<DescribeTargetHealthResponse xmlns=\"").append(ELB_NS).append("\"><DescribeTargetHealthResult>")
+            .append("<TargetHealthDescriptions>");
+        List<String[]> targets = model.targetsOf(tg);
+        for (String[] t : targets) {
+          // targets of the scenario's own revisions were healthy before the test began
+          String state = model.isScenarioRevision(t[2]) ? "healthy" : spec.state;
+          x.append("<member><Target><Id>").append(t[0]).append("</Id><Port>").append(t[1]).append("</Port></Target>")
+              .append("<HealthCheckPort>").append(t[1]).append("</HealthCheckPort>")
+              .append("<TargetHealth><State>").append(esc(state)).append("</State>");
+          if (!"healthy".equals(state) && spec.reason != null) {
+            x.append("<Reason>").append(esc(spec.reason)).append("</Reason>")
+                .append("<Description>Health checks failed</Description>");
+          }
+          x.append("</TargetHealth></member>");
+        }
+        x.append("</TargetHealthDescriptions></DescribeTargetHealthResult>");
+        meta(x, requestId).append("</DescribeTargetHealthResponse>");
+      }
+      default -> throw new AwsError(400, "InvalidAction", "The simulator does not implement " + action + ".");
+    }
+    return x.toString();
+  }
+
+  static String error(AwsError e, String action) {
+    String ns = "sts".equals(serviceOf(action)) ? STS_NS : ELB_NS;
+    return "<ErrorResponse xmlns=\"" + ns + "\"><Error><Type>" + (e.status() >= 500 ? "Receiver" : "Sender")
+        + "</Type><Code>" + esc(e.code()) + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error>"
+        + "<RequestId>" + java.util.UUID.randomUUID() + "</RequestId></ErrorResponse>";
+  }
+
+  private static StringBuilder meta(StringBuilder x, String requestId) {
+    return x.append("<ResponseMetadata><RequestId>").append(requestId).append("</RequestId></ResponseMetadata>");
+  }
+
+  private static String random(String alphabet, int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
+  static String esc(String s) {
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}
