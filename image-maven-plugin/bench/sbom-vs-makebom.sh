@@ -2,7 +2,8 @@
 # image:sbom vs cyclonedx-maven-plugin 2.9.3 makeBom, side by side, on the example service.
 #
 # The example gets two runtime dependencies (jackson-databind, commons-compress: 7 jars with transitives) and is
-# built on a base image whose layer holds this machine's whole dpkg database, its os-release and a JDK (a layer of
+# built on a base image whose layer holds this machine's whole dpkg database, the packages' copyright files, its
+# os-release and a JDK (a layer of
 # realistic JRE size), so image:sbom reads real OS layers while makeBom reads only the Maven side. Each measured run
 # is a whole `mvn` invocation (JVM start, project model, dependency resolution, the goal), the way CI runs it; both
 # goals run RUNS times, alternating, after one warm-up each. image:sbom is measured twice: reading every layer
@@ -37,6 +38,7 @@ rootfs=$WORK/rootfs
 mkdir -p "$rootfs/var/lib/dpkg" "$rootfs/etc" "$rootfs/opt"
 cp /var/lib/dpkg/status "$rootfs/var/lib/dpkg/status"
 cp -L /etc/os-release "$rootfs/etc/os-release"
+(cd / && find usr/share/doc -maxdepth 2 -name copyright -type f | tar -cf - -T -) | tar -C "$rootfs" -xf -
 jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 cp -a "$jdk" "$rootfs/opt/java"
 rm -rf "$rootfs/opt/java/jmods"

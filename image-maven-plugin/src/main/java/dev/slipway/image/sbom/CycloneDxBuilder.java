@@ -199,7 +199,9 @@ public final class CycloneDxBuilder {
       supplier.setName(pkg.supplier());
       c.setSupplier(supplier);
     }
-    if (!pkg.licenses().isEmpty()) {
+    if (pkg.type().equals("deb") && !pkg.licenses().isEmpty()) {
+      c.setLicenses(debLicenses(pkg.licenses()));
+    } else if (!pkg.licenses().isEmpty()) {
       c.setLicenses(osLicenses(pkg.licenses().get(0)));
     }
     if (pkg.source() != null && !pkg.source().equals(pkg.name())) {
@@ -207,6 +209,26 @@ public final class CycloneDxBuilder {
     }
     c.addProperty(new Property("slipway:package:database", pkg.database()));
     return c;
+  }
+
+  /** Debian short names, as SPDX ids where they map exactly, else as names; duplicates (after mapping) once. */
+  private static LicenseChoice debLicenses(List<String> names) {
+    LicenseChoice choice = new LicenseChoice();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String name : names) {
+      String id = DebCopyright.spdxId(name);
+      if (!seen.add(id != null ? id : name)) {
+        continue;
+      }
+      License l = new License();
+      if (id != null) {
+        l.setId(id);
+      } else {
+        l.setName(name);
+      }
+      choice.addLicense(l);
+    }
+    return choice;
   }
 
   /** apk states one license field: an SPDX id, an SPDX expression, or free text. */

@@ -135,7 +135,7 @@ public final class ImageSbom {
   }
 
   private SbomContent.PlatformContent scan(ResolvedImage.Platform p) throws IOException {
-    LayerFiles fs = LayerFiles.read(source, p, OsPackages.WANTED, cache);
+    LayerFiles fs = LayerFiles.read(source, p, new LayerFiles(OsPackages.WANTED, OsPackages.REDUCE), cache);
     OsPackages.Result os = OsPackages.detect(fs);
     String osName = os.os() == null ? "no os-release" : os.os().prettyName() != null ? os.os().prettyName()
         : os.os().id() + " " + os.os().versionId();

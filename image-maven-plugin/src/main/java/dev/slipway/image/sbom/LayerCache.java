@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * that changes whenever the set of files read from layers changes. An unreadable entry is a miss.
  */
 public final class LayerCache {
-  /** Bump when {@link OsPackages#WANTED} or {@link LayerFiles.Delta} change. */
-  static final String FORMAT = "v1";
+  /** Bump when {@link OsPackages#WANTED}, {@link OsPackages#REDUCE} or {@link LayerFiles.Delta} change. */
+  static final String FORMAT = "v2";
 
   private final Path dir;
   private final Log log;

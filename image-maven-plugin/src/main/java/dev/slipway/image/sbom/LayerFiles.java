@@ -38,9 +38,16 @@ public final class LayerFiles {
 
   private final Map<String, Entry> files = new TreeMap<>();
   private final Predicate<String> wanted;
+  private final java.util.function.BiFunction<String, byte[], byte[]> reduce;
 
   public LayerFiles(Predicate<String> wanted) {
+    this(wanted, (path, content) -> content);
+  }
+
+  /** Keeps {@code reduce(path, content)} instead of the content of each wanted file. */
+  public LayerFiles(Predicate<String> wanted, java.util.function.BiFunction<String, byte[], byte[]> reduce) {
     this.wanted = wanted;
+    this.reduce = reduce;
   }
 
   /**
@@ -60,7 +67,12 @@ public final class LayerFiles {
   /** As {@link #read(ImageSource, ResolvedImage.Platform, Predicate)}, taking layers from {@code cache} if given. */
   public static LayerFiles read(ImageSource source, ResolvedImage.Platform platform, Predicate<String> wanted,
       LayerCache cache) throws IOException {
-    LayerFiles fs = new LayerFiles(wanted);
+    return read(source, platform, new LayerFiles(wanted), cache);
+  }
+
+  /** Applies every layer of {@code platform} to {@code fs}, taking layers from {@code cache} if given. */
+  public static LayerFiles read(ImageSource source, ResolvedImage.Platform platform, LayerFiles fs,
+      LayerCache cache) throws IOException {
     for (ResolvedImage.Layer layer : platform.layers()) {
       Delta delta = cache == null ? null : cache.get(layer.digest());
       if (delta == null) {
@@ -111,7 +123,7 @@ public final class LayerFiles {
           } else if (e.isLink()) {
             hardlinks.put(path, normalize(e.getLinkName()));
           } else if (e.isFile()) {
-            added.put(path, new Entry(tar.readAllBytes(), null));
+            added.put(path, new Entry(reduce.apply(path, tar.readAllBytes()), null));
           }
         }
       }

@@ -18,15 +18,44 @@ public final class OsPackages {
   static final List<String> APK_DBS = List.of("lib/apk/db/installed", "usr/lib/apk/db/installed");
   static final List<String> OS_RELEASE = List.of("etc/os-release", "usr/lib/os-release");
 
+  static final String DOC = "usr/share/doc/";
+
   /** The paths {@link LayerFiles} must keep for this detector. */
   public static final Predicate<String> WANTED = path -> path.equals(DPKG_STATUS)
       || (path.startsWith(DPKG_STATUS_D + "/") && path.indexOf('/', DPKG_STATUS_D.length() + 1) < 0)
-      || APK_DBS.contains(path) || OS_RELEASE.contains(path);
+      || APK_DBS.contains(path) || OS_RELEASE.contains(path) || isCopyright(path);
+
+  /**
+   * Copyright files are kept as the license names they state, one per line, not as their text (a Debian base has
+   * megabytes of them).
+   */
+  public static final java.util.function.BiFunction<String, byte[], byte[]> REDUCE = (path, content) ->
+      isCopyright(path)
+          ? String.join("\n", DebCopyright.licenses(content)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+          : content;
+
+  static boolean isCopyright(String path) {
+    return path.startsWith(DOC) && path.endsWith("/copyright")
+        && path.indexOf('/', DOC.length()) == path.length() - "/copyright".length();
+  }
 
   /** What was found: the OS (null fields when unknown) and its packages, sorted by name then version. */
   public record Result(OsRelease os, List<OsPackage> packages) {}
 
   private OsPackages() {}
+
+  private static OsPackage withDebLicenses(OsPackage p, LayerFiles fs) {
+    if (!p.type().equals("deb")) {
+      return p;
+    }
+    byte[] names = fs.get(DOC + p.name() + "/copyright");
+    if (names == null || names.length == 0) {
+      return p;
+    }
+    List<String> licenses = List.of(new String(names, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+    return new OsPackage(p.type(), p.namespace(), p.name(), p.version(), p.architecture(), p.distro(), licenses,
+        p.source(), p.supplier(), p.homepage(), p.description(), p.database());
+  }
 
   public static Result detect(LayerFiles fs) {
     OsRelease release = null;
@@ -62,7 +91,7 @@ public final class OsPackages {
     // the same package recorded twice (status and status.d) is one package
     Map<String, OsPackage> unique = new LinkedHashMap<>();
     for (OsPackage p : found) {
-      unique.putIfAbsent(p.purl(), p);
+      unique.putIfAbsent(p.purl(), withDebLicenses(p, fs));
     }
     List<OsPackage> packages = new ArrayList<>(unique.values());
     packages.sort(Comparator.comparing(OsPackage::name).thenComparing(OsPackage::version)

@@ -20,8 +20,9 @@ import org.cyclonedx.model.LicenseChoice;
 /**
  * Writes the same content as the CycloneDX document as an SPDX 2.3 JSON document: one package per component
  * (the image and its platforms as {@code CONTAINER}), purls as {@code PACKAGE-MANAGER purl} external references,
- * SHA-256 checksums, declared licenses as SPDX expressions (several POM licenses are a choice, so they are joined
- * with {@code OR}; names that are no SPDX id become {@code LicenseRef-} entries), {@code CONTAINS} from images to
+ * SHA-256 checksums, declared licenses as SPDX expressions (several POM licenses are a choice, joined with
+ * {@code OR}; a Debian package's licenses all apply, joined with {@code AND}; names that are no SPDX id become
+ * {@code LicenseRef-} entries), {@code CONTAINS} from images to
  * what they hold and {@code DEPENDS_ON} along the Maven dependency graph.
  */
 public final class SpdxWriter {
@@ -79,7 +80,9 @@ public final class SpdxWriter {
         }
       }
       p.put("licenseConcluded", "NOASSERTION");
-      p.put("licenseDeclared", licenseExpression(c.getLicenses(), extracted));
+      // several POM licenses are a choice; a Debian package's licenses cover different files, so all apply
+      String join = c.getPurl() != null && c.getPurl().startsWith("pkg:deb/") ? " AND " : " OR ";
+      p.put("licenseDeclared", licenseExpression(c.getLicenses(), extracted, join));
       p.put("copyrightText", "NOASSERTION");
       if (c.getDescription() != null) {
         p.put("summary", c.getDescription());
@@ -122,7 +125,7 @@ public final class SpdxWriter {
     return doc;
   }
 
-  private static String licenseExpression(LicenseChoice choice, Map<String, String> extracted) {
+  private static String licenseExpression(LicenseChoice choice, Map<String, String> extracted, String join) {
     if (choice == null) {
       return "NOASSERTION";
     }
@@ -143,7 +146,7 @@ public final class SpdxWriter {
         parts.add(id);
       }
     }
-    return parts.size() == 1 ? parts.get(0) : "(" + String.join(" OR ", parts) + ")";
+    return parts.size() == 1 ? parts.get(0) : "(" + String.join(join, parts) + ")";
   }
 
   /** SPDX ids allow letters, digits, '.' and '-' only. */

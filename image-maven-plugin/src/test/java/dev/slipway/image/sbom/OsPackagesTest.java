@@ -135,6 +135,89 @@ class OsPackagesTest {
   }
 
   @Test
+  void debLicensesComeFromCopyrightFilesDep5OrFreeForm() throws Exception {
+    String status = "Package: curl\nStatus: install ok installed\nArchitecture: amd64\nVersion: 7.88.1-10\n\n"
+        + "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\n\n"
+        + "Package: gone\nStatus: install ok installed\nArchitecture: all\nVersion: 1\n";
+    String dep5 = """
+        Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+        Upstream-Name: curl
+
+        Files: *
+        Copyright: 1996-2023, Daniel Stenberg
+        License: curl
+
+        Files: debian/*
+        Copyright: 2014 Alessandro Ghedini
+        License: Expat
+         Permission is hereby granted, free of charge, ...
+
+        Files: lib/x.c
+        License: GPL-2+
+        """;
+    String freeForm = "This is the Debian prepackaged version of the GNU C Library.\n"
+        + "On Debian systems, the complete text of the GNU Library General Public License can be found in "
+        + "`/usr/share/common-licenses/LGPL-2.1'.\nSee /usr/share/common-licenses/GPL-2.\n";
+    TestImage.Layer base = new TestImage.Layer()
+        .file("etc/os-release", "ID=debian\nVERSION_ID=12\n")
+        .file("var/lib/dpkg/status", status)
+        .file("usr/share/doc/curl/copyright", dep5)
+        .file("usr/share/doc/libc6/copyright", freeForm)
+        .file("usr/share/doc/gone/copyright", "Format: x\nLicense: MIT\n")
+        .file("usr/share/doc/curl/changelog.gz", "not a copyright file");
+    TestImage.Layer upper = new TestImage.Layer().whiteout("usr/share/doc/gone");
+    String digest = new TestImage().platform("linux", "amd64", null, base, upper).writeLayout(tmp.resolve("deb"));
+    OciLayoutSource source = new OciLayoutSource(tmp.resolve("deb"));
+    ResolvedImage image = new ImageReader(source).read(digest);
+    OsPackages.Result result = OsPackages.detect(LayerFiles.read(source, image.platforms().get(0),
+        new LayerFiles(OsPackages.WANTED, OsPackages.REDUCE), null));
+    assertThat(result.packages()).extracting(OsPackage::name, OsPackage::licenses).containsExactly(
+        org.assertj.core.api.Assertions.tuple("curl", List.of("curl", "Expat", "GPL-2+")),
+        org.assertj.core.api.Assertions.tuple("gone", List.of()),
+        org.assertj.core.api.Assertions.tuple("libc6", List.of("LGPL-2.1", "GPL-2")));
+    assertThat(DebCopyright.spdxId("GPL-2+")).isEqualTo("GPL-2.0-or-later");
+    assertThat(DebCopyright.spdxId("Expat")).isEqualTo("MIT");
+    assertThat(DebCopyright.spdxId("curl")).isNull();
+  }
+
+  @Test
+  void hostCopyrightFilesGiveTheLicensesTheyDeclare() throws Exception {
+    // real machine-readable copyright files of this machine, read back through image layers
+    List<String> stanzas = HostDpkg.slice(40);
+    TestImage.Layer layer = new TestImage.Layer().file("etc/os-release", "ID=debian\nVERSION_ID=12\n")
+        .file("var/lib/dpkg/status", HostDpkg.join(stanzas));
+    java.util.Map<String, java.util.Set<String>> expected = new java.util.TreeMap<>();
+    for (String stanza : stanzas) {
+      String name = stanza.lines().filter(l -> l.startsWith("Package: ")).findFirst().orElseThrow().substring(9);
+      Path copyright = Path.of("/usr/share/doc", name, "copyright");
+      if (Files.isRegularFile(copyright) && !Files.isSymbolicLink(copyright.getParent())) {
+        String text = Files.readString(copyright, java.nio.charset.StandardCharsets.UTF_8);
+        layer.file("usr/share/doc/" + name + "/copyright", text);
+        if (text.startsWith("Format:")) {
+          java.util.Set<String> names = new java.util.TreeSet<>();
+          for (String line : text.split("\n")) {
+            if (line.startsWith("License:") && !line.substring(8).isBlank()) {
+              names.add(line.substring(8).strip());
+            }
+          }
+          expected.put(name, names);
+        }
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(!expected.isEmpty(), "no machine-readable copyright file here");
+    String digest = new TestImage().platform("linux", "amd64", null, layer).writeLayout(tmp.resolve("host"));
+    OciLayoutSource source = new OciLayoutSource(tmp.resolve("host"));
+    ResolvedImage image = new ImageReader(source).read(digest);
+    OsPackages.Result result = OsPackages.detect(LayerFiles.read(source, image.platforms().get(0),
+        new LayerFiles(OsPackages.WANTED, OsPackages.REDUCE), null));
+    for (OsPackage p : result.packages()) {
+      if (expected.containsKey(p.name())) {
+        assertThat(new java.util.TreeSet<>(p.licenses())).as(p.name()).isEqualTo(expected.get(p.name()));
+      }
+    }
+  }
+
+  @Test
   void debPurlEncodesPlusAndEpoch() {
     OsIdentity os = new OsIdentity(new OsRelease("debian", "12", null));
     List<OsPackage> p = DpkgStatus.parse(("Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n\n"
