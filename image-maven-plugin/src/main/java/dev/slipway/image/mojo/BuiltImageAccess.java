@@ -22,21 +22,26 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  */
 final class BuiltImageAccess {
   private final BuiltImage image;
-  private final ImageRef ref;
-  private final RegistryCredentials credentials;
-  private final boolean insecure;
+  private final String imageJson;
+  private final List<String> insecureRegistries;
+  private final String username;
+  private final String password;
+  private final Settings settings;
+  private final SettingsDecrypter decrypter;
+  private final Redactor redactor;
   private final Log log;
   private RegistryClient client;
 
   BuiltImageAccess(BuiltImage image, String imageJson, List<String> insecureRegistries, String username,
-      String password, Settings settings, SettingsDecrypter decrypter, Redactor redactor, Log log)
-      throws InvalidInputException {
+      String password, Settings settings, SettingsDecrypter decrypter, Redactor redactor, Log log) {
     this.image = image;
-    this.ref = ImageRef.parse(image.repository(), imageJson + " /repository");
-    this.insecure = insecureRegistries != null && insecureRegistries.stream().map(String::strip)
-        .anyMatch(r -> r.equals(ref.registry()));
-    this.credentials = MavenCredentials.resolve(ref.registry(), username, password, settings, decrypter,
-        System.getenv(), redactor);
+    this.imageJson = imageJson;
+    this.insecureRegistries = insecureRegistries;
+    this.username = username;
+    this.password = password;
+    this.settings = settings;
+    this.decrypter = decrypter;
+    this.redactor = redactor;
     this.log = log;
   }
 
@@ -51,8 +56,14 @@ final class BuiltImageAccess {
     return new RegistrySource(client());
   }
 
-  RegistryClient client() {
+  /** The registry client, with credentials resolved on first use (the layout path needs none). */
+  RegistryClient client() throws InvalidInputException {
     if (client == null) {
+      ImageRef ref = ImageRef.parse(image.repository(), imageJson + " /repository");
+      boolean insecure = insecureRegistries != null && insecureRegistries.stream().map(String::strip)
+          .anyMatch(r -> r.equals(ref.registry()));
+      RegistryCredentials credentials = MavenCredentials.resolve(ref.registry(), username, password, settings,
+          decrypter, System.getenv(), redactor);
       client = RegistryClient.of(ref, credentials, insecure, log);
     }
     return client;

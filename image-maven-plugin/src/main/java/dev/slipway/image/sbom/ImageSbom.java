@@ -109,6 +109,14 @@ public final class ImageSbom {
   private static Void warmUp(java.util.Set<SbomFormat> formats) throws IOException {
     org.cyclonedx.util.LicenseResolver.resolve("Apache-2.0", false);
     if (formats.contains(SbomFormat.CYCLONEDX_JSON)) {
+      Bom sample = new Bom();
+      org.cyclonedx.model.Component c = new org.cyclonedx.model.Component();
+      c.setType(org.cyclonedx.model.Component.Type.LIBRARY);
+      c.setName("warm-up");
+      c.addProperty(new org.cyclonedx.model.Property("n", "v"));
+      c.addHash(new org.cyclonedx.model.Hash(org.cyclonedx.model.Hash.Algorithm.SHA_256, "0".repeat(64)));
+      sample.addComponent(c);
+      cycloneDxJson(sample);
       new JsonParser().validate(EMPTY_BOM_JSON, Version.VERSION_16);
     }
     if (formats.contains(SbomFormat.CYCLONEDX_XML)) {
