@@ -170,6 +170,22 @@ class ImageSbomTest {
     assertThat(purls.stream().filter(p -> p.startsWith("pkg:deb/"))).isNotEmpty();
     assertThat(spdx.path("hasExtractedLicensingInfos").findValuesAsText("extractedText"))
         .contains("Some Custom License");
+    Map<String, String> ids = new TreeMap<>();
+    spdx.path("packages").forEach(p -> ids.put(p.path("SPDXID").asText(), p.path("name").asText()));
+    List<String> rels = new ArrayList<>();
+    spdx.path("relationships").forEach(r -> rels.add(ids.getOrDefault(r.path("spdxElementId").asText(),
+        r.path("spdxElementId").asText()) + " " + r.path("relationshipType").asText() + " "
+        + ids.get(r.path("relatedSpdxElement").asText())));
+    assertThat(rels).contains("SPDXRef-DOCUMENT DESCRIBES 127.0.0.1:5000/team/hello",
+        "com.example:hello DEPENDS_ON org.example:lib", "org.example:lib DEPENDS_ON org.example:native")
+        .anyMatch(r -> r.startsWith("127.0.0.1:5000/team/hello CONTAINS "));
+    JsonNode lib = null;
+    for (JsonNode p : spdx.path("packages")) {
+      if (p.path("name").asText().equals("org.example:lib")) {
+        lib = p;
+      }
+    }
+    assertThat(lib.path("licenseDeclared").asText()).isEqualTo("(MIT OR LicenseRef-Some-Custom-License)");
   }
 
   @Test
