@@ -39,8 +39,12 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(property = "image.skip", defaultValue = "false")
   boolean skipAll;
 
-  /** The image descriptor written by image:build. */
-  @Parameter(property = "image.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  /** Slipway's working directory, shared with image:build: image.json is read from it, the report goes in it. */
+  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
+  File workDir;
+
+  /** The image descriptor written by image:build; default {@code ${image.workDir}/image.json}. */
+  @Parameter(property = "image.imageJson")
   File imageJson;
 
   /** Largest compressed size allowed per platform: {@code 150MB}, {@code 1.2GB}, {@code 200MiB}, bytes. */
@@ -70,8 +74,8 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(property = "image.check.severities")
   String severities;
 
-  /** Where the JSON report goes. */
-  @Parameter(property = "image.check.report", defaultValue = "${project.build.directory}/slipway/check.json")
+  /** Where the JSON report goes; default {@code ${image.workDir}/check.json}. */
+  @Parameter(property = "image.check.report")
   File report;
 
   /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
@@ -100,6 +104,8 @@ public class CheckMojo extends AbstractMojo {
     }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
+    File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");
+    File report = this.report != null ? this.report : new File(workDir, "check.json");
     try {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       CheckConfig config = new CheckConfig(ByteSize.parse(maxSize, "image.check.maxSize"),

@@ -50,8 +50,12 @@ public class SbomMojo extends AbstractMojo {
   @Parameter(property = "image.skip", defaultValue = "false")
   boolean skipAll;
 
-  /** The image descriptor written by image:build. */
-  @Parameter(property = "image.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  /** Slipway's working directory, shared with image:build: image.json is read from it, the SBOMs go below it. */
+  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
+  File workDir;
+
+  /** The image descriptor written by image:build; default {@code ${image.workDir}/image.json}. */
+  @Parameter(property = "image.imageJson")
   File imageJson;
 
   /**
@@ -61,8 +65,8 @@ public class SbomMojo extends AbstractMojo {
   @Parameter(property = "image.sbom.formats", defaultValue = "cyclonedx")
   String formats;
 
-  /** Where the SBOM files go. */
-  @Parameter(property = "image.sbom.outputDirectory", defaultValue = "${project.build.directory}/slipway/sbom")
+  /** Where the SBOM files go; default {@code ${image.workDir}/sbom}. */
+  @Parameter(property = "image.sbom.outputDirectory")
   File outputDirectory;
 
   /** SBOM timestamp, for reproducible output: ISO-8601 or epoch seconds; one character means "now". */
@@ -126,6 +130,8 @@ public class SbomMojo extends AbstractMojo {
     }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
+    File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");
+    File outputDirectory = this.outputDirectory != null ? this.outputDirectory : new File(workDir, "sbom");
     try {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
