@@ -1,0 +1,320 @@
+package dev.slipway.image.mojo;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Json;
+import dev.slipway.common.Log;
+import dev.slipway.common.Redactor;
+import dev.slipway.common.git.GitInfo;
+import dev.slipway.common.image.BuiltImage;
+import dev.slipway.image.registry.ImageRef;
+import dev.slipway.image.registry.RegistryException;
+import dev.slipway.image.sign.AwsKmsKeySigner;
+import dev.slipway.image.sign.ImageSigner;
+import dev.slipway.image.sign.KeySigner;
+import dev.slipway.image.sign.PemKeySigner;
+import dev.slipway.image.sign.SignConfig;
+import dev.slipway.image.sign.SignResult;
+import dev.slipway.image.sign.SigningException;
+import dev.slipway.image.sign.SigstoreJavaKeyless;
+import dev.slipway.image.sign.Statements;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * Signs the pushed image by digest with Sigstore, in cosign's format: keyless (an OIDC identity token and Fulcio)
+ * or with a key (an EC P-256 PEM file or an AWS KMS key). Writes the signature to the {@code sha256-<hex>.sig} tag,
+ * the Sigstore bundle to {@code target/slipway/signatures/} and attaches it as an OCI referrer; it also attests the
+ * CycloneDX SBOM and SLSA provenance (keyless only where the Sigstore has Rekor v2 and a timestamp authority).
+ */
+@Mojo(name = "sign", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class SignMojo extends AbstractMojo {
+
+  /** Skip signing (for builds that must not sign). */
+  @Parameter(property = "image.sign.skip", defaultValue = "false")
+  boolean skip;
+
+  /** The image to sign ({@code registry/repo:tag} or {@code @sha256:...}); default: the image of {@code image.json}. */
+  @Parameter(property = "image.ref")
+  String ref;
+
+  /** The hand-over file of {@code image:build}, read when {@code image.ref} is not given. */
+  @Parameter(property = "image.sign.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  File imageJson;
+
+  /** Also sign every platform manifest of the index (the index digest is always signed). */
+  @Parameter(property = "image.sign.platforms", defaultValue = "false")
+  boolean signPlatforms;
+
+  /** {@code auto} (a key if {@code image.sign.key} is set, else keyless if an OIDC token exists), {@code keyless} or {@code key}. */
+  @Parameter(property = "image.sign.mode", defaultValue = "auto")
+  String mode;
+
+  /** Keyless: {@code public-good} (sigstore.dev) or {@code staging}; ignored when trustedRoot + signingConfig are set. */
+  @Parameter(property = "image.sign.instance", defaultValue = "public-good")
+  String instance;
+
+  /** Keyless on a private Sigstore: its {@code trusted_root.json} (with {@code image.sign.signingConfig}). */
+  @Parameter(property = "image.sign.trustedRoot")
+  File trustedRoot;
+
+  /** Keyless on a private Sigstore: its signing config (media type signingconfig v0.2, with {@code image.sign.trustedRoot}). */
+  @Parameter(property = "image.sign.signingConfig")
+  File signingConfig;
+
+  /** An OIDC identity token (audience {@code sigstore}); prefer the {@code SIGSTORE_ID_TOKEN} variable. Never logged. */
+  @Parameter(property = "image.sign.identityToken")
+  String identityToken;
+
+  /** Key mode: an EC P-256 PKCS#8 PEM file, or {@code awskms:///arn:aws:kms:REGION:ACCOUNT:key/ID}. */
+  @Parameter(property = "image.sign.key")
+  String key;
+
+  /** The environment variable holding the password of an encrypted key file. */
+  @Parameter(property = "image.sign.keyPasswordEnv", defaultValue = "SLIPWAY_SIGN_KEY_PASSWORD")
+  String keyPasswordEnv;
+
+  /** A settings.xml server id whose password is the key file's password (used when the variable is unset). */
+  @Parameter(property = "image.sign.keyPasswordServer")
+  String keyPasswordServer;
+
+  /** AWS KMS endpoint override (e.g. a VPC endpoint); the region comes from the key ARN. */
+  @Parameter(property = "image.sign.kmsEndpoint")
+  String kmsEndpoint;
+
+  /** Extra {@code KEY=value} annotations signed into the payload's {@code optional} section. */
+  @Parameter(property = "image.sign.annotations")
+  List<String> annotations;
+
+  /** Also attach bundles and attestations as OCI referrers of the image. */
+  @Parameter(property = "image.sign.referrers", defaultValue = "true")
+  boolean referrers;
+
+  /** Attest every {@code *.cdx.json} in this directory as a CycloneDX SBOM. */
+  @Parameter(property = "image.sign.sbomDirectory", defaultValue = "${project.build.directory}/slipway/sbom")
+  File sbomDirectory;
+
+  /** Attest the SBOMs found in {@code image.sign.sbomDirectory}. */
+  @Parameter(property = "image.sign.sbom", defaultValue = "true")
+  boolean attestSbom;
+
+  /** Attest SLSA provenance v1 (builder, git commit, base image, Maven coordinates, invocation). */
+  @Parameter(property = "image.sign.provenance", defaultValue = "true")
+  boolean attestProvenance;
+
+  /** Registries ({@code host[:port]}) that may be reached over plain HTTP. */
+  @Parameter(property = "image.insecureRegistries")
+  List<String> insecureRegistries;
+
+  /** Registry user name (prefer a settings.xml server with the registry as id). */
+  @Parameter(property = "image.username")
+  String username;
+
+  /** Registry password; never logged. */
+  @Parameter(property = "image.password")
+  String password;
+
+  /** Where signatures/ and signatures.json go. */
+  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
+  File workDir;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  MavenSession session;
+
+  @Parameter(defaultValue = "${settings}", readonly = true)
+  Settings settings;
+
+  @Component
+  SettingsDecrypter decrypter;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("image:sign skipped (image.sign.skip)");
+      return;
+    }
+    Redactor redactor = new Redactor();
+    Log log = new MavenLog(getLog()).redacting(redactor);
+    Instant started = Instant.now();
+    try {
+      Map<String, String> env = System.getenv();
+      SignConfig config = config(env, redactor, started);
+      SigstoreJavaKeyless keyless = config.mode() == SignConfig.Mode.KEYLESS
+          ? new SigstoreJavaKeyless(config.keyless(), env, redactor) : null;
+      SignResult result = new ImageSigner(log, keyless).sign(config);
+      log.info("Signed " + result.reference() + " (" + result.signatures().size() + " signature(s), "
+          + result.attestations().size() + " attestation(s)) as " + result.signer());
+    } catch (InvalidInputException e) {
+      throw new MojoFailureException(redactor.redact(e.getMessage()));
+    } catch (SigningException | RegistryException e) {
+      throw new MojoExecutionException(redactor.redact(e.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      throw new MojoExecutionException(redactor.redact(e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+  }
+
+  SignConfig config(Map<String, String> env, Redactor redactor, Instant started)
+      throws InvalidInputException, IOException, MojoExecutionException {
+    BuiltImage built = null;
+    ImageRef image;
+    if (ref != null && !ref.isBlank()) {
+      image = ImageRef.parse(ref, "image.ref");
+    } else {
+      if (!imageJson.isFile()) {
+        throw new InvalidInputException("image:sign has no image: set image.ref, or run image:build first (it writes "
+            + imageJson + ")");
+      }
+      built = BuiltImage.read(imageJson.toPath());
+      if (!built.pushed()) {
+        throw new InvalidInputException(imageJson + ": /pushed is false: image:sign signs images in a registry "
+            + "(set image.to for image:build, or image.ref here)");
+      }
+      image = ImageRef.parse(built.repository() + "@" + built.digest(), imageJson + " /reference");
+    }
+
+    SignConfig.TokenSource token = SignConfig.tokenSource(identityToken, env);
+    if (token instanceof SignConfig.TokenSource.Explicit explicit) {
+      redactor.add(explicit.token());
+    }
+    redactor.add(env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
+    boolean haveKey = key != null && !key.isBlank();
+    SignConfig.Mode requested = switch (mode == null ? "auto" : mode.strip().toLowerCase(Locale.ROOT)) {
+      case "auto" -> SignConfig.Mode.AUTO;
+      case "keyless" -> SignConfig.Mode.KEYLESS;
+      case "key" -> SignConfig.Mode.KEY;
+      default -> throw new InvalidInputException("image.sign.mode = '" + mode + "': expected auto, keyless or key");
+    };
+    SignConfig.Mode chosen = SignConfig.resolveMode(requested, haveKey, token != null);
+
+    SignConfig.Keyless keylessSettings = null;
+    KeySigner signer = null;
+    if (chosen == SignConfig.Mode.KEYLESS) {
+      keylessSettings = new SignConfig.Keyless(instance(), path(trustedRoot), path(signingConfig), token);
+    } else {
+      signer = keySigner(env, redactor);
+    }
+
+    List<SignConfig.Attestation> attestations = new ArrayList<>();
+    if (attestSbom && sbomDirectory != null && sbomDirectory.isDirectory()) {
+      try (Stream<Path> files = Files.list(sbomDirectory.toPath())) {
+        for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cdx.json")).sorted().toList()) {
+          attestations.add(new SignConfig.Attestation(Statements.CYCLONEDX, Files.readAllBytes(f),
+              f.getFileName().toString()));
+        }
+      }
+    }
+    if (attestProvenance) {
+      byte[] predicate = Json.mapper().writeValueAsBytes(Statements.provenance(provenance(built, env, started)));
+      attestations.add(new SignConfig.Attestation(Statements.SLSA_PROVENANCE_V1, predicate, "provenance"));
+    }
+
+    String registry = image.registry();
+    boolean insecure = BuildMojo.split(insecureRegistries).contains(registry);
+    return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
+        BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
+        MavenCredentials.resolve(registry, username, password, settings, decrypter, env, redactor), insecure);
+  }
+
+  private SignConfig.Instance instance() throws InvalidInputException {
+    if (trustedRoot != null || signingConfig != null) {
+      if (trustedRoot == null || signingConfig == null) {
+        throw new InvalidInputException("a private Sigstore needs both image.sign.trustedRoot and "
+            + "image.sign.signingConfig (only " + (trustedRoot != null ? "trustedRoot" : "signingConfig") + " is set)");
+      }
+      for (File f : List.of(trustedRoot, signingConfig)) {
+        if (!f.isFile()) {
+          throw new InvalidInputException((f == trustedRoot ? "image.sign.trustedRoot" : "image.sign.signingConfig")
+              + ": " + f + " does not exist");
+        }
+      }
+      return SignConfig.Instance.CUSTOM;
+    }
+    return switch (instance == null ? "public-good" : instance.strip().toLowerCase(Locale.ROOT)) {
+      case "public-good", "public", "production" -> SignConfig.Instance.PUBLIC_GOOD;
+      case "staging" -> SignConfig.Instance.STAGING;
+      default -> throw new InvalidInputException("image.sign.instance = '" + instance
+          + "': expected public-good or staging (or set image.sign.trustedRoot + image.sign.signingConfig)");
+    };
+  }
+
+  private KeySigner keySigner(Map<String, String> env, Redactor redactor) throws InvalidInputException {
+    String k = key.strip();
+    if (AwsKmsKeySigner.isKmsUri(k)) {
+      return AwsKmsKeySigner.create(k, kmsEndpoint, "image.sign.key");
+    }
+    char[] pass = null;
+    String fromEnv = keyPasswordEnv == null ? null : env.get(keyPasswordEnv);
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      redactor.add(fromEnv);
+      pass = fromEnv.toCharArray();
+    } else if (keyPasswordServer != null && !keyPasswordServer.isBlank()) {
+      Server server = settings == null ? null : settings.getServer(keyPasswordServer);
+      if (server == null) {
+        throw new InvalidInputException("image.sign.keyPasswordServer = '" + keyPasswordServer
+            + "': no such <server> in settings.xml");
+      }
+      Server decrypted = decrypter == null ? server
+          : decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
+      if (decrypted.getPassword() != null) {
+        redactor.add(decrypted.getPassword());
+        pass = decrypted.getPassword().toCharArray();
+      }
+    }
+    Path file = project.getBasedir().toPath().resolve(k);
+    return PemKeySigner.load(file, pass, "image.sign.key");
+  }
+
+  private Statements.Provenance provenance(BuiltImage built, Map<String, String> env, Instant started) {
+    Optional<GitInfo> git = GitInfo.read(project.getBasedir().toPath(), env);
+    String server = env.getOrDefault("GITHUB_SERVER_URL", "https://github.com");
+    String builderId = env.get("GITHUB_WORKFLOW_REF") != null ? server + "/" + env.get("GITHUB_WORKFLOW_REF")
+        : "https://slipway.dev/builders/maven-local";
+    String invocation = env.get("GITHUB_RUN_ID") != null && env.get("GITHUB_REPOSITORY") != null
+        ? server + "/" + env.get("GITHUB_REPOSITORY") + "/actions/runs/" + env.get("GITHUB_RUN_ID") + "/attempts/"
+            + env.getOrDefault("GITHUB_RUN_ATTEMPT", "1")
+        : null;
+    String repo = env.get("GITHUB_REPOSITORY") != null ? server + "/" + env.get("GITHUB_REPOSITORY")
+        : git.map(GitInfo::remoteUrl).orElse(null);
+    String gitRef = env.get("GITHUB_REF") != null ? env.get("GITHUB_REF")
+        : git.map(g -> g.branch() == null ? null : "refs/heads/" + g.branch()).orElse(null);
+    Map<String, String> internal = new LinkedHashMap<>();
+    internal.put("java.version", System.getProperty("java.version"));
+    internal.put("maven.version", session == null ? null : session.getSystemProperties().getProperty("maven.version"));
+    internal.values().removeIf(v -> v == null);
+    return new Statements.Provenance(builderId, invocation, repo, git.map(GitInfo::commit).orElse(null), gitRef,
+        built == null || built.baseImage() == null ? null : built.baseImage().reference(),
+        built == null || built.baseImage() == null ? null : built.baseImage().digest(),
+        project.getGroupId(), project.getArtifactId(), project.getVersion(),
+        session == null ? List.of() : session.getGoals(), internal, started, Instant.now(),
+        SignMojo.class.getPackage().getImplementationVersion());
+  }
+
+  private static Path path(File f) {
+    return f == null ? null : f.toPath();
+  }
+}

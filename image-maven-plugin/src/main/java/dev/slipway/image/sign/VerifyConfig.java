@@ -1,0 +1,37 @@
+package dev.slipway.image.sign;
+
+import dev.slipway.image.registry.ImageRef;
+import dev.slipway.image.registry.RegistryCredentials;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * What {@link ImageVerifier} checks: the image, who must have signed it, which attestations must exist, and where
+ * {@code verified.json} goes.
+ */
+public record VerifyConfig(
+    ImageRef image,
+    Policy policy,
+    List<String> requiredPredicateTypes,
+    Path outputDir,
+    RegistryCredentials credentials,
+    boolean insecureRegistry) {
+
+  public VerifyConfig {
+    requiredPredicateTypes = requiredPredicateTypes == null ? List.of() : List.copyOf(requiredPredicateTypes);
+  }
+
+  /** Who must have signed. */
+  public sealed interface Policy {}
+
+  /**
+   * A keyless signature by {@code identity} (exact) or an identity matching {@code identityRegex} (whole match), from
+   * {@code issuer}, under the trust of {@code instance} or the {@code trustedRoot} file.
+   */
+  public record Keyless(String identity, String identityRegex, String issuer, SignConfig.Instance instance,
+      Path trustedRoot) implements Policy {}
+
+  /** A signature by the holder of {@code key}. */
+  public record Key(PublicKey key, String source) implements Policy {}
+}

@@ -1,0 +1,60 @@
+package dev.slipway.perf.load;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The user's settings for {@code perf:load}, as given (the Mojo builds this; {@link LoadTest} resolves it into a
+ * {@link LoadConfig}). {@code null} means "not set".
+ *
+ * @param target base URL ({@code perf.target}); overrides a scenario file's target
+ * @param scenarioFile Slipway or Artillery YAML ({@code perf.scenario})
+ * @param requests weighted requests from the POM (one-step scenarios)
+ * @param phases open-model phases from the POM
+ * @param rate quick open model: constant arrivals per second ({@code perf.rate})
+ * @param rampTo quick open model: ramp the rate linearly to this ({@code perf.rampTo})
+ * @param duration quick open model or closed model length, warm-up included ({@code perf.duration})
+ * @param connections closed: connections; open: pool limit ({@code perf.connections})
+ * @param model {@code auto}, {@code open} or {@code closed} ({@code perf.model}); auto is open when a rate or phases
+ *     are given, else closed
+ * @param warmup excluded leading part; {@code null}: 20 % of the run, at most 5 s
+ * @param runs how many times the whole run is repeated ({@code perf.runs})
+ * @param outputDir where results and histogram logs go
+ * @param start {@code perf.start}: {@code jar}, a jar path or a command, or {@code null} to use a running target
+ * @param packagedJar the project's jar for {@code perf.start=jar}
+ * @param workDir working directory of the started service
+ * @param health URL polled until the started service answers; {@code null}: the target
+ * @param startTimeout how long to wait for the health URL
+ */
+public record LoadSettings(
+    URI target,
+    Path scenarioFile,
+    List<Scenario> requests,
+    List<Phase> phases,
+    Double rate,
+    Double rampTo,
+    Duration duration,
+    Integer connections,
+    String model,
+    int threads,
+    Duration warmup,
+    Duration timeout,
+    int runs,
+    Duration progressInterval,
+    Path outputDir,
+    String start,
+    Path packagedJar,
+    Path workDir,
+    URI health,
+    Duration startTimeout,
+    Map<String, String> labels) {
+
+  public LoadSettings {
+    requests = requests == null ? List.of() : List.copyOf(requests);
+    phases = phases == null ? List.of() : List.copyOf(phases);
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.slipway.perf.load;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Shared between the event loops and the monitor: raw activity counters and the abort switch. */
+final class RunControl {
+  private volatile String abortReason;
+  private volatile String lastFailure;
+  final LongAdder responses = new LongAdder();
+  final LongAdder failures = new LongAdder();
+  final AtomicInteger connections = new AtomicInteger();
+
+  boolean aborted() {
+    return abortReason != null;
+  }
+
+  String abortReason() {
+    return abortReason;
+  }
+
+  synchronized void abort(String reason) {
+    if (abortReason == null) {
+      abortReason = reason;
+    }
+  }
+
+  /** An event loop cannot go on. */
+  void fail(String reason) {
+    abort(reason);
+  }
+
+  void failure(String message) {
+    failures.increment();
+    lastFailure = message;
+  }
+
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  void responded() {
+    responses.increment();
+  }
+
+  void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.slipway.perf.mojo;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
+import dev.slipway.common.Redactor;
+import dev.slipway.perf.compare.CompareRunner;
+import dev.slipway.perf.compare.MetricSelection;
+import dev.slipway.perf.history.BuildContext;
+import dev.slipway.perf.results.ResultsReader;
+import dev.slipway.perf.stats.GateConfig;
+import dev.slipway.perf.stats.Verdict;
+import java.io.File;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Statistical performance regression gate: compares this build's results with a baseline (result files, or the
+ * history recorded by {@code perf:baseline}) metric by metric, writes {@code compare.json} and {@code compare.md},
+ * and fails the build on a confirmed regression.
+ */
+@Mojo(name = "compare", defaultPhase = LifecyclePhase.VERIFY, requiresProject = false, threadSafe = true)
+public class CompareMojo extends AbstractMojo {
+
+  /** Skip the comparison. */
+  @Parameter(property = "perf.skip", defaultValue = "false")
+  boolean skip;
+
+  /** Current results: a result file or a folder of them (Slipway, JMH, Artillery, Gatling, k6, JMeter). */
+  @Parameter(property = "perf.current", defaultValue = "${project.build.directory}/slipway/perf")
+  File current;
+
+  /** Baseline results: a file or folder. When not set, the history ({@code perf.history}) is the baseline. */
+  @Parameter(property = "perf.baseline")
+  File baseline;
+
+  /** The JSON-lines performance history written by {@code perf:baseline}. */
+  @Parameter(property = "perf.history", defaultValue = "${project.basedir}/.slipway/perf-history.jsonl")
+  File history;
+
+  /** Context keys a history run must share with this build to be comparable (comma-separated). */
+  @Parameter(property = "perf.historyKeys", defaultValue = "os,arch,cpuCount,cpuModel,jdk")
+  String historyKeys;
+
+  /** Extra context of this build, {@code key=value,...}, matched when listed in {@code perf.historyKeys}. */
+  @Parameter(property = "perf.contextLabels")
+  String contextLabels;
+
+  /** Newest history runs (after the last change point) that form the baseline. */
+  @Parameter(property = "perf.baselineRuns", defaultValue = "30")
+  int baselineRuns;
+
+  /** Significance level of the one-sided tests (Holm-corrected across metrics for failures). */
+  @Parameter(property = "perf.alpha", defaultValue = "0.01")
+  double alpha;
+
+  /** Smallest regression of the median that fails the build, as a fraction (0.05 = 5 %). */
+  @Parameter(property = "perf.minEffect", defaultValue = "0.05")
+  double minEffect;
+
+  /** With a single run on a side: the regression fraction that warns (the old rule's 10 %). */
+  @Parameter(property = "perf.singleRunWarn", defaultValue = "0.10")
+  double singleRunWarn;
+
+  /** With a single run on a side: the regression fraction that fails (the old rule's 20 %). */
+  @Parameter(property = "perf.singleRunFail", defaultValue = "0.20")
+  double singleRunFail;
+
+  /** Smallest absolute increase of an error rate that fails (0.001 = 0.1 percentage points). */
+  @Parameter(property = "perf.minErrorRateIncrease", defaultValue = "0.001")
+  double minErrorRateIncrease;
+
+  /** Power at which UNKNOWN verdicts estimate the runs that would settle them. */
+  @Parameter(property = "perf.power", defaultValue = "0.8")
+  double power;
+
+  /** Bootstrap resamples for the confidence interval of the median ratio (0 = no interval). */
+  @Parameter(property = "perf.bootstrapResamples", defaultValue = "2000")
+  int bootstrapResamples;
+
+  /** Confidence level of the intervals. */
+  @Parameter(property = "perf.confidence", defaultValue = "0.95")
+  double confidence;
+
+  /** Seed of the bootstrap (the same inputs always give the same report). */
+  @Parameter(property = "perf.seed", defaultValue = "85029799")
+  long seed;
+
+  /** Metrics to compare, comma-separated globs on the metric name or endpoint/metric; empty = default set. */
+  @Parameter(property = "perf.metrics")
+  String metrics;
+
+  /** Direction overrides, {@code glob=higher|lower,...}, e.g. {@code score=higher}. */
+  @Parameter(property = "perf.directions")
+  String directions;
+
+  /** E-Divisive window over the history (builds). */
+  @Parameter(property = "perf.changePointWindow", defaultValue = "50")
+  int changePointWindow;
+
+  /** E-Divisive significance of a confirmed change point. */
+  @Parameter(property = "perf.changePointPValue", defaultValue = "0.001")
+  double changePointPValue;
+
+  /** Where compare.json and compare.md are written. */
+  @Parameter(property = "perf.outputDirectory", defaultValue = "${project.build.directory}/slipway/perf")
+  File outputDirectory;
+
+  /** Fail the build when a metric regressed (FAIL); otherwise only report. */
+  @Parameter(property = "perf.failOnRegression", defaultValue = "true")
+  boolean failOnRegression;
+
+  /** Post the report as a pull-request comment (GitHub Actions: GITHUB_TOKEN, GITHUB_EVENT_PATH). */
+  @Parameter(property = "perf.comment", defaultValue = "false")
+  boolean comment;
+
+  /** Directory used for git context (commit, branch). */
+  @Parameter(defaultValue = "${project.basedir}", readonly = true)
+  File basedir;
+
+  /** The process environment (GITHUB_*); tests replace it. */
+  java.util.Map<String, String> env = System.getenv();
+
+  /** The project's directory, or the working directory when run without a project. */
+  private java.nio.file.Path projectDir() {
+    return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
+  }
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("perf:compare skipped (perf.skip)");
+      return;
+    }
+    Log log = GateMojoSupport.log(getLog());
+    CompareRunner.Config config;
+    try {
+      config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"),
+          baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
+          GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
+          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineRuns,
+          new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, power,
+              bootstrapResamples, confidence, seed),
+          MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
+          GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), env);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("perf:compare: " + e.getMessage(), e);
+    }
+    Redactor redactor = new Redactor().add(env.get("GITHUB_TOKEN"));
+    Optional<CompareRunner.Outcome> outcome;
+    try {
+      outcome = new CompareRunner(ResultsReader.standard(log), CompareRunner.gitHub(redactor), Clock.systemUTC(),
+          log.redacting(redactor)).run(config);
+    } catch (InvalidInputException | IllegalArgumentException e) {
+      throw new MojoFailureException("perf:compare: " + redactor.redact(e.getMessage()), e);
+    } catch (IOException e) {
+      throw new MojoExecutionException("perf:compare: " + redactor.redact(e.getMessage()), e);
+    }
+    if (outcome.isEmpty()) {
+      return;
+    }
+    Verdict v = outcome.get().verdict();
+    var s = outcome.get().report().summary();
+    if (v == Verdict.FAIL) {
+      String msg = "perf:compare: " + s.fail() + " metric(s) regressed; see " + outcome.get().markdown();
+      if (failOnRegression) {
+        throw new MojoFailureException(msg);
+      }
+      getLog().warn(msg + " (perf.failOnRegression=false, build continues)");
+    } else if (v == Verdict.WARN) {
+      getLog().warn("perf:compare: " + s.warn() + " metric(s) with a warning; see " + outcome.get().markdown());
+    }
+  }
+}

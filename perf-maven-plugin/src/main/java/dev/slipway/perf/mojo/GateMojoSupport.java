@@ -1,0 +1,46 @@
+package dev.slipway.perf.mojo;
+
+import dev.slipway.common.Log;
+
+/** What perf:compare and perf:baseline share: Maven's log behind Slipway's small {@link Log} interface. */
+final class GateMojoSupport {
+  private GateMojoSupport() {}
+
+  /**
+   * {@code file}, or {@code fallback} under the working directory when Maven left a {@code ${...}} expression
+   * unresolved (a goal run without a project has no {@code project.basedir}).
+   */
+  static java.nio.file.Path path(java.io.File file, String fallback) {
+    if (file == null) {
+      return null;
+    }
+    if (file.getPath().contains("${")) {
+      return java.nio.file.Path.of(fallback).toAbsolutePath();
+    }
+    return file.toPath();
+  }
+
+  static Log log(org.apache.maven.plugin.logging.Log maven) {
+    return new Log() {
+      @Override
+      public void debug(String message) {
+        maven.debug(message);
+      }
+
+      @Override
+      public void info(String message) {
+        maven.info(message);
+      }
+
+      @Override
+      public void warn(String message) {
+        maven.warn(message);
+      }
+
+      @Override
+      public void error(String message) {
+        maven.error(message);
+      }
+    };
+  }
+}

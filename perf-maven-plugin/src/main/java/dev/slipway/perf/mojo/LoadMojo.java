@@ -1,0 +1,232 @@
+package dev.slipway.perf.mojo;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
+import dev.slipway.perf.load.Durations;
+import dev.slipway.perf.load.ExpectedStatus;
+import dev.slipway.perf.load.LoadSettings;
+import dev.slipway.perf.load.LoadTest;
+import dev.slipway.perf.load.RequestSpec;
+import dev.slipway.perf.load.Scenario;
+import dev.slipway.perf.load.ServiceStartException;
+import dev.slipway.perf.load.TargetUnreachableException;
+import dev.slipway.perf.results.RunResult;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Load-tests an HTTP service: an open model (arrivals on a schedule, latency measured from the intended send time,
+ * so stalls cannot hide) or a closed model (N connections as fast as possible). Writes one result per run to
+ * {@code target/slipway/perf/load-run-N.json} (the input of {@code perf:compare}) plus HdrHistogram logs.
+ *
+ * <p>Quick use: {@code mvn perf:load -Dperf.target=http://127.0.0.1:8080/health -Dperf.duration=30s
+ * -Dperf.rate=2000} (open) or {@code -Dperf.connections=32} (closed).
+ */
+@Mojo(name = "load", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresProject = false, threadSafe = true)
+public class LoadMojo extends AbstractMojo {
+
+  /** Skip the load test. */
+  @Parameter(property = "perf.skip", defaultValue = "false")
+  boolean skip;
+
+  /** Base URL of the service, e.g. {@code http://127.0.0.1:8080/health}. Load goes to this host and port only. */
+  @Parameter(property = "perf.target")
+  String target;
+
+  /** A scenario YAML file: Slipway's format or an Artillery script (config.target, config.phases, scenarios). */
+  @Parameter(property = "perf.scenario")
+  File scenario;
+
+  /** Weighted requests; without any (and without a scenario file) the target URL itself is requested. */
+  @Parameter
+  List<Request> requests;
+
+  /** Open-model phases ({@code duration}, {@code arrivalRate}, {@code rampTo}); overrides the scenario file's. */
+  @Parameter
+  List<Phase> phases;
+
+  /** Quick open model: constant arrivals per second for {@code perf.duration}. */
+  @Parameter(property = "perf.rate")
+  Double rate;
+
+  /** Quick open model: ramp linearly from {@code perf.rate} to this many arrivals per second. */
+  @Parameter(property = "perf.rampTo")
+  Double rampTo;
+
+  /** Length of a quick open-model run or a closed-model run, warm-up included (e.g. 30s, 2m). */
+  @Parameter(property = "perf.duration", defaultValue = "30s")
+  String duration;
+
+  /** Closed model: number of connections (default 32). Open model: most connections the pool may open (1024). */
+  @Parameter(property = "perf.connections")
+  Integer connections;
+
+  /** {@code auto} (open when a rate or phases are given, else closed), {@code open} or {@code closed}. */
+  @Parameter(property = "perf.model", defaultValue = "auto")
+  String model;
+
+  /** Event-loop threads; 0 = half the processors (the service usually shares the machine). */
+  @Parameter(property = "perf.threads", defaultValue = "0")
+  int threads;
+
+  /** Leading part of each run excluded from every number; default 20 % of the run, at most 5s. */
+  @Parameter(property = "perf.warmup")
+  String warmup;
+
+  /** A request without a complete response this long after its intended send time counts as a timeout. */
+  @Parameter(property = "perf.timeout", defaultValue = "10s")
+  String timeout;
+
+  /** Repeat the whole run this many times (samples for the regression gate). */
+  @Parameter(property = "perf.runs", defaultValue = "1")
+  int runs;
+
+  /** How often a progress line (rate, errors, p99) is logged. */
+  @Parameter(property = "perf.progressInterval", defaultValue = "5s")
+  String progressInterval;
+
+  /** Where results ({@code load-run-N.json}) and histogram logs ({@code load-run-N.hlog}) are written. */
+  @Parameter(property = "perf.outputDirectory", defaultValue = "${project.build.directory}/slipway/perf")
+  File outputDirectory;
+
+  /**
+   * Start the service for the test and stop it afterwards: {@code jar} (this project's packaged jar), a path to a
+   * jar, or a command line. Unset: the target must already be running.
+   */
+  @Parameter(property = "perf.start")
+  String start;
+
+  /** URL polled until the started service answers 2xx/3xx; default the target. */
+  @Parameter(property = "perf.health")
+  String health;
+
+  /** How long to wait for the started service's health URL. */
+  @Parameter(property = "perf.startTimeout", defaultValue = "60s")
+  String startTimeout;
+
+  /** Fail the build when a run was aborted because the target stopped answering. */
+  @Parameter(property = "perf.failOnAbort", defaultValue = "true")
+  boolean failOnAbort;
+
+  @Parameter(defaultValue = "${project.build.directory}/${project.build.finalName}.jar", readonly = true)
+  File packagedJar;
+
+  @Parameter(defaultValue = "${project.basedir}", readonly = true)
+  File basedir;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("perf:load skipped (perf.skip)");
+      return;
+    }
+    List<RunResult> results;
+    try {
+      results = new LoadTest(log()).execute(settings());
+    } catch (InvalidInputException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (TargetUnreachableException | ServiceStartException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new MojoExecutionException("perf:load could not write its results: " + e.getMessage(), e);
+    }
+    for (RunResult r : results) {
+      if (r.aborted() != null && failOnAbort) {
+        throw new MojoFailureException("perf:load run " + r.run() + " aborted: " + r.aborted());
+      }
+    }
+  }
+
+  LoadSettings settings() throws InvalidInputException {
+    List<Scenario> specs = new ArrayList<>();
+    if (requests != null) {
+      for (int i = 0; i < requests.size(); i++) {
+        Request r = requests.get(i);
+        String where = "<requests><request> #" + (i + 1);
+        if (r.weight < 0) {
+          throw new InvalidInputException(where + ": weight must be >= 0, was " + r.weight);
+        }
+        RequestSpec spec = new RequestSpec(r.name, r.method, r.path, r.headers,
+            r.body == null ? null : r.body.getBytes(StandardCharsets.UTF_8),
+            r.expect == null ? null : ExpectedStatus.parse(r.expect, where + " <expect>"),
+            r.think == null ? null : Durations.parse(r.think, where + " <think>"));
+        specs.add(Scenario.of(spec, r.weight));
+      }
+    }
+    List<dev.slipway.perf.load.Phase> ph = new ArrayList<>();
+    if (phases != null) {
+      for (int i = 0; i < phases.size(); i++) {
+        Phase p = phases.get(i);
+        String where = "<phases><phase> #" + (i + 1);
+        try {
+          ph.add(new dev.slipway.perf.load.Phase(Durations.parse(p.duration, where + " <duration>"), p.arrivalRate,
+              p.rampTo == null ? p.arrivalRate : p.rampTo));
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(where + ": " + e.getMessage());
+        }
+      }
+    }
+    return new LoadSettings(uri(target, "perf.target"), scenario == null ? null : scenario.toPath(), specs, ph, rate,
+        rampTo, Durations.parse(duration, "perf.duration"), connections, model, threads,
+        warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),
+        runs, Durations.parse(progressInterval, "perf.progressInterval"), outputDirectory(), start,
+        packagedJar == null ? null : packagedJar.toPath(), basedir == null ? new File(".").toPath()
+            : basedir.toPath(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
+        Map.of());
+  }
+
+  /** Without a project, Maven leaves {@code ${project.basedir}} unresolved; use ./target/slipway/perf then. */
+  private java.nio.file.Path outputDirectory() {
+    String p = outputDirectory.getPath();
+    return p.contains("${") ? java.nio.file.Path.of("target", "slipway", "perf").toAbsolutePath()
+        : outputDirectory.toPath();
+  }
+
+  private static URI uri(String s, String parameter) throws InvalidInputException {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return URI.create(s.trim());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(parameter + ": '" + s + "' is not a URL (" + e.getMessage() + ")");
+    }
+  }
+
+  private Log log() {
+    org.apache.maven.plugin.logging.Log m = getLog();
+    return new Log() {
+      @Override
+      public void debug(String message) {
+        m.debug(message);
+      }
+
+      @Override
+      public void info(String message) {
+        m.info(message);
+      }
+
+      @Override
+      public void warn(String message) {
+        m.warn(message);
+      }
+
+      @Override
+      public void error(String message) {
+        m.error(message);
+      }
+    };
+  }
+}

@@ -1,0 +1,114 @@
+package dev.slipway.perf.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.common.Log;
+import dev.slipway.perf.results.EndpointResult;
+import dev.slipway.perf.results.RunResult;
+import dev.slipway.perf.results.WorkloadModel;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FailureHandlingTest {
+
+  @Test
+  void unreachableTargetFailsBeforeTheRun() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    LoadConfig cfg = closed(URI.create("http://127.0.0.1:" + port + "/"), Duration.ofSeconds(30));
+    long t0 = System.nanoTime();
+
+    assertThatThrownBy(() -> new LoadRunner(Log.silent()).run(cfg, 1, null))
+        .isInstanceOf(TargetUnreachableException.class)
+        .hasMessageContaining("127.0.0.1:" + port)
+        .hasMessageContaining("unreachable")
+        .hasMessageContaining("no load was sent");
+    assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+  }
+
+  @Test
+  void serverDyingMidRunIsReportedNotWaitedOut() throws Exception {
+    StallingServer server = new StallingServer(0, 0);
+    LoadConfig cfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(RequestSpec.get("/"), 1)),
+        WorkloadModel.OPEN, new ArrivalSchedule(List.of(Phase.constant(Duration.ofSeconds(30), 200))), null, 16, 1,
+        Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+    Thread killer = new Thread(() -> {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      server.close();
+    });
+    killer.start();
+    List<String> lines = new ArrayList<>();
+    long t0 = System.nanoTime();
+
+    RunResult r = new LoadRunner(CoordinatedOmissionTest.collect(lines)).run(cfg, 1, null);
+
+    double took = (System.nanoTime() - t0) / 1e9;
+    assertThat(took).as("aborted long before the 30 s schedule").isLessThan(8);
+    assertThat(r.aborted()).contains("stopped answering");
+    EndpointResult e = r.endpoint("GET /").orElseThrow();
+    assertThat(e.throughput()).isPositive();
+    assertThat(e.errors().connect() + e.errors().other()).isPositive();
+    assertThat(lines).anyMatch(l -> l.contains("aborted"));
+  }
+
+  @Test
+  void closedModelAgainstDyingServerAlsoStops() throws Exception {
+    StallingServer server = new StallingServer(0, 0);
+    LoadConfig cfg = closed(server.uri("/"), Duration.ofSeconds(30));
+    new Thread(() -> {
+      try {
+        Thread.sleep(800);
+      } catch (InterruptedException e) {
+        return;
+      }
+      server.close();
+    }).start();
+    long t0 = System.nanoTime();
+
+    RunResult r = new LoadRunner(Log.silent()).run(cfg, 1, null);
+
+    assertThat((System.nanoTime() - t0) / 1e9).isLessThan(8);
+    assertThat(r.aborted()).contains("stopped answering");
+    assertThat(r.total().requests()).isPositive();
+  }
+
+  @Test
+  void unexpectedStatusesAreStatusErrors() throws Exception {
+    try (StallingServer server = new StallingServer(0, 0)) {
+      RequestSpec ok = RequestSpec.get("/");
+      RequestSpec missing = RequestSpec.get("/missing");
+      LoadConfig cfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(ok, 3), Scenario.of(missing, 1)),
+          WorkloadModel.OPEN, new ArrivalSchedule(List.of(Phase.constant(Duration.ofSeconds(1), 400))), null, 16, 1,
+          Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(1), Map.of());
+
+      RunResult r = new LoadRunner(Log.silent()).run(cfg, 1, null);
+
+      EndpointResult okE = r.endpoint("GET /").orElseThrow();
+      EndpointResult missE = r.endpoint("GET /missing").orElseThrow();
+      assertThat(okE.requests()).isEqualTo(300);
+      assertThat(missE.requests()).isEqualTo(100);
+      assertThat(okE.errors().total()).isZero();
+      assertThat(missE.errors().status()).isEqualTo(100);
+      assertThat(r.total().errors().status()).isEqualTo(100);
+      assertThat(r.total().requests()).isEqualTo(400);
+    }
+  }
+
+  private static LoadConfig closed(URI uri, Duration d) {
+    return new LoadConfig(uri, List.of(Scenario.of(RequestSpec.get("/"), 1)), WorkloadModel.CLOSED, null, d, 4, 1,
+        Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+  }
+}
