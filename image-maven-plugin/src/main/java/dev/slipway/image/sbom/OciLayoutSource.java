@@ -23,10 +23,6 @@ public final class OciLayoutSource implements ImageSource {
     }
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   /**
    * The layout's top-level index ({@code index.json}). Its digest is the digest of those bytes, which is the image
    * digest when index.json itself is the image index; otherwise the image index (or manifest) is a blob that

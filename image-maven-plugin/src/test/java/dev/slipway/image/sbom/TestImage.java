@@ -157,10 +157,6 @@ public final class TestImage {
     return client.putManifest(tag, MediaTypes.OCI_INDEX, index);
   }
 
-  public List<String> manifestDigests() {
-    return manifests.stream().map(m -> m[0]).toList();
-  }
-
   private String put(byte[] bytes) {
     String d = Digests.sha256(bytes);
     blobs.put(d, bytes);
