@@ -92,8 +92,11 @@ sed -i "0,/<dependencies>/s##<dependencies>$deps#" "$project/pom.xml"
 kill "$REGISTRY_PID"; REGISTRY_PID=
 
 cache=$WORK/layer-cache
-sbom() { "${MVN[@]}" -f "$project/pom.xml" image:sbom -Dimage.sbom.layerCache=false; }
-sbomcached() { "${MVN[@]}" -f "$project/pom.xml" image:sbom "-Dimage.sbom.layerCacheDirectory=$cache"; }
+# both goals by full coordinates, so neither pays for plugin prefix resolution
+version=$(sed -n 's:.*<slipway.version>\(.*\)</slipway.version>.*:\1:p' "$project/pom.xml")
+goal=dev.slipway:image-maven-plugin:$version:sbom
+sbom() { "${MVN[@]}" -f "$project/pom.xml" "$goal" -Dimage.sbom.layerCache=false; }
+sbomcached() { "${MVN[@]}" -f "$project/pom.xml" "$goal" "-Dimage.sbom.layerCacheDirectory=$cache"; }
 makebom() { "${MVN[@]}" -f "$project/pom.xml" org.cyclonedx:cyclonedx-maven-plugin:2.9.3:makeBom \
   -Dcyclonedx.skipNotDeployed=false; }
 seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
