@@ -128,6 +128,12 @@ public class SbomMojo extends AbstractMojo {
       getLog().info("image:sbom skipped");
       return;
     }
+    try {
+      // load the SBOM writers while image.json, the layout and the project are read
+      ImageSbom.startWarmUp(SbomFormat.parseList(formats, "image.sbom.formats"));
+    } catch (InvalidInputException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
     File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");

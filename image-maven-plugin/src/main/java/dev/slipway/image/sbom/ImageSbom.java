@@ -38,6 +38,32 @@ public final class ImageSbom {
   private final Log log;
   private final LayerCache cache;
 
+  /**
+   * Starts loading the writers (license list, JSON generator, schema validator) on a background thread, for a
+   * caller that has other start-up work to do first; {@link #generate} waits for it. Idempotent.
+   */
+  public static synchronized void startWarmUp(java.util.Set<SbomFormat> formats) {
+    if (warmUp == null) {
+      warmUp = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return warmUp(formats);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, r -> {
+        Thread t = new Thread(r, "slipway-sbom-warm-up");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> warmUp;
+
+  private static synchronized java.util.concurrent.CompletableFuture<Void> warmUpStarted() {
+    return warmUp;
+  }
+
   public ImageSbom(ImageSource source, Log log) {
     this(source, log, null);
   }
@@ -67,7 +93,8 @@ public final class ImageSbom {
       for (ResolvedImage.Platform p : image.platforms()) {
         scans.add(pool.submit(() -> scan(p)));
       }
-      Future<?> warm = pool.submit(() -> warmUp(config.formats()));
+      java.util.concurrent.CompletableFuture<Void> started = warmUpStarted();
+      Future<?> warm = started != null ? started : pool.submit(() -> warmUp(config.formats()));
       application = config.application() == null ? null : config.application().read();
       log.debug("image:sbom: Maven side read after " + millis(start) + " ms");
       platforms = new ArrayList<>();
