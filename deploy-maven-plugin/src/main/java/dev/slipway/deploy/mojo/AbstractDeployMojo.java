@@ -1,5 +1,6 @@
 package dev.slipway.deploy.mojo;
 
+import dev.slipway.common.mojo.MavenLog;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
@@ -55,6 +56,21 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   /** Where deployment journals are written: {@code <dir>/<env>/<timestamp>.json} and {@code last.json}. */
   @Parameter(property = "deploy.journalDirectory", defaultValue = "${project.build.directory}/slipway/deploy")
   File journalDirectory;
+
+  @Parameter(defaultValue = "${settings}", readonly = true)
+  org.apache.maven.settings.Settings settings;
+
+  @org.apache.maven.plugins.annotations.Component
+  org.apache.maven.settings.crypto.SettingsDecrypter decrypter;
+
+  /**
+   * Credentials for resolving a tag in {@code registry}: a settings.xml server whose id is the registry, or
+   * SLIPWAY_REGISTRY_USERNAME/PASSWORD; null for anonymous access.
+   */
+  dev.slipway.common.registry.RegistryCredentials registryCredentials(String registry) {
+    return dev.slipway.common.mojo.MavenCredentials.resolve(registry, null, null, settings, decrypter, System.getenv(),
+        redactor);
+  }
 
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   MavenSession session;

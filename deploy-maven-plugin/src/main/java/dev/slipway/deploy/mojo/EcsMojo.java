@@ -51,7 +51,7 @@ public class EcsMojo extends AbstractDeployMojo {
     }
     EnvironmentSpec spec = environment();
     try (AwsEcsGateway gateway = gateway(spec)) {
-      String pinned = new ImageSelector(new HttpRegistryDigestResolver(), log()).select(image, imageJson.toPath());
+      String pinned = new ImageSelector(new HttpRegistryDigestResolver(this::registryCredentials, log()), log()).select(image, imageJson.toPath());
       Deployer deployer = new Deployer(gateway, new JdkHttpProbe(), Clock.system(), Prompter.console(),
           ShutdownHooks.jvm(), redactor, log());
       boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;

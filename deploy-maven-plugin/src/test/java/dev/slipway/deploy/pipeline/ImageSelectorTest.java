@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageSelectorTest {
   @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
   @TempDir Path dir;
-  private final ImageSelector selector = new ImageSelector(new HttpRegistryDigestResolver(), Log.silent());
+  private final ImageSelector selector = new ImageSelector(new HttpRegistryDigestResolver(registry -> null, Log.silent()), Log.silent());
   private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   @Test
@@ -60,11 +60,22 @@ class ImageSelectorTest {
   }
 
   @Test
-  void aRegistryThatWantsCredentialsIsExplained() throws Exception {
+  void aRegistryThatWantsCredentialsIsExplainedAndSettingsCredentialsResolveTheTag() throws Exception {
     try (LocalRegistry locked = LocalRegistry.withBasicAuth("ci", "registry-password").start()) {
       assertThatThrownBy(() -> selector.select(locked.hostPort() + "/shop/web:1.0", dir.resolve("x")))
-          .hasMessageContaining("requires credentials (Basic)")
-          .hasMessageContaining("deploy.image=<repo>@sha256:");
+          .hasMessageContaining("HTTP 401")
+          .hasMessageContaining("<server> with id '" + locked.hostPort() + "'");
+
+      Path layout = ociLayout(dir.resolve("locked-layout"));
+      String ref = locked.hostPort() + "/shop/web:1.0";
+      new Skopeo(locked).copyAll("oci:" + layout + ":1.0", "docker://" + ref);
+      String expected = "sha256:" + sha256(new Skopeo(locked).inspectRaw("docker://" + ref)
+          .getBytes(StandardCharsets.UTF_8));
+      ImageSelector withCredentials = new ImageSelector(new HttpRegistryDigestResolver(
+          registry -> new dev.slipway.common.registry.RegistryCredentials("ci", "registry-password", "test"),
+          Log.silent()), Log.silent());
+      assertThat(withCredentials.select(ref, dir.resolve("unused.json")))
+          .isEqualTo(locked.hostPort() + "/shop/web@" + expected);
     }
   }
 

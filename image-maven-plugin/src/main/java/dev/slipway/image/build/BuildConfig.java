@@ -2,7 +2,7 @@ package dev.slipway.image.build;
 
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.slipway.image.build;
 
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.slipway.image.build;
 
 /**
- * jib-core (and {@link dev.slipway.image.registry.RegistryClient}) send credentials over plain HTTP only when the JVM
+ * jib-core (and {@link dev.slipway.common.registry.RegistryClient}) send credentials over plain HTTP only when the JVM
  * property {@code sendCredentialsOverHttp} is true. It is switched on only while a build talks to registries the user
  * listed in {@code image.insecureRegistries}, and counted, so parallel module builds in one Maven JVM do not switch it
  * off under each other; a value the user set before is left alone.

@@ -30,10 +30,10 @@ import dev.slipway.common.Progress;
 import dev.slipway.common.Retry;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.MediaTypes;
-import dev.slipway.image.registry.RegistryClient;
-import dev.slipway.image.registry.RegistryCredentials;
-import dev.slipway.image.registry.RegistryException;
+import dev.slipway.common.registry.MediaTypes;
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -174,14 +174,14 @@ public final class ImageBuilder {
         return Optional.empty();
       }
       BuiltImage previous = BuiltImage.read(c.imageJson());
-      if (c.layoutDir() != null && !Files.exists(c.layoutDir().resolve("blobs/sha256/" + dev.slipway.image.registry.Digests.hex(previous.digest())))) {
+      if (c.layoutDir() != null && !Files.exists(c.layoutDir().resolve("blobs/sha256/" + dev.slipway.common.registry.Digests.hex(previous.digest())))) {
         return Optional.empty();
       }
       if (c.to() != null) {
         if (!previous.pushed()) {
           return Optional.empty();
         }
-        RegistryClient client = RegistryClient.of(c.to(), credentials(c.to(), c.toCredentials()).orElse(null),
+        RegistryClient client = c.to().client(credentials(c.to(), c.toCredentials()).orElse(null),
             c.insecureRegistries().contains(c.to().registry()), log);
         for (String tag : c.tags().isEmpty() ? List.of("latest") : c.tags()) {
           Optional<RegistryClient.Descriptor> d = client.headManifest(tag);
@@ -351,7 +351,7 @@ public final class ImageBuilder {
     if (base.digest() != null) {
       return base.digest();
     }
-    RegistryClient client = RegistryClient.of(base, creds.orElse(null),
+    RegistryClient client = base.client(creds.orElse(null),
         c.insecureRegistries().contains(base.registry()), log);
     return retry.call("resolving " + base, () -> client.headManifest(base.reference()), ImageBuilder::isTransient, log)
         .map(RegistryClient.Descriptor::digest)
@@ -361,7 +361,7 @@ public final class ImageBuilder {
   private void push(OciLayout layout, BuildConfig c) throws IOException, InterruptedException, ImageBuildException {
     ImageRef to = c.to();
     Optional<RegistryCredentials> creds = credentials(to, c.toCredentials());
-    RegistryClient client = RegistryClient.of(to, creds.orElse(null), c.insecureRegistries().contains(to.registry()), log);
+    RegistryClient client = to.client(creds.orElse(null), c.insecureRegistries().contains(to.registry()), log);
     Progress progress = new Progress(log, PROGRESS_INTERVAL);
     List<String> blobs = new ArrayList<>();
     long total = 0;

@@ -1,12 +1,13 @@
 package dev.slipway.image.mojo;
 
+import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryClient;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryCredentials;
 import dev.slipway.image.sbom.ImageSource;
 import dev.slipway.image.sbom.OciLayoutSource;
 import dev.slipway.image.sbom.RegistrySource;
@@ -64,7 +65,7 @@ final class BuiltImageAccess {
           .anyMatch(r -> r.equals(ref.registry()));
       RegistryCredentials credentials = MavenCredentials.resolve(ref.registry(), username, password, settings,
           decrypter, System.getenv(), redactor);
-      client = RegistryClient.of(ref, credentials, insecure, log);
+      client = ref.client(credentials, insecure, log);
     }
     return client;
   }

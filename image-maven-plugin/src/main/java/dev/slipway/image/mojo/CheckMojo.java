@@ -1,5 +1,6 @@
 package dev.slipway.image.mojo;
 
+import dev.slipway.common.mojo.MavenLog;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;

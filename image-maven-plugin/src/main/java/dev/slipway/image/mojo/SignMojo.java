@@ -1,5 +1,7 @@
 package dev.slipway.image.mojo;
 
+import dev.slipway.common.mojo.MavenCredentials;
+import dev.slipway.common.mojo.MavenLog;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
@@ -7,7 +9,7 @@ import dev.slipway.common.Redactor;
 import dev.slipway.common.git.GitInfo;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryException;
+import dev.slipway.common.registry.RegistryException;
 import dev.slipway.image.sign.AwsKmsKeySigner;
 import dev.slipway.image.sign.ImageSigner;
 import dev.slipway.image.sign.KeySigner;

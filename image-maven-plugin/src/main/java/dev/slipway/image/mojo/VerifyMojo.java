@@ -1,11 +1,13 @@
 package dev.slipway.image.mojo;
 
+import dev.slipway.common.mojo.MavenCredentials;
+import dev.slipway.common.mojo.MavenLog;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryException;
+import dev.slipway.common.registry.RegistryException;
 import dev.slipway.image.sign.ImageVerifier;
 import dev.slipway.image.sign.PublicKeys;
 import dev.slipway.image.sign.SignConfig;

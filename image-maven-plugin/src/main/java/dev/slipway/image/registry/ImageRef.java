@@ -3,6 +3,9 @@ package dev.slipway.image.registry;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryCredentials;
 
 /**
  * A parsed image reference: {@code registry/repository[:tag][@digest]}, with Docker Hub's defaults filled in
@@ -26,6 +29,11 @@ public record ImageRef(String registry, String repository, String tag, String di
           + "[registry[:port]/]repository[:tag][@sha256:<64 hex>], lowercase repository, e.g. "
           + "127.0.0.1:5000/hello-service:1.0");
     }
+  }
+
+  /** A registry client for this reference's repository. */
+  public RegistryClient client(RegistryCredentials credentials, boolean insecure, Log log) {
+    return new RegistryClient(registry, repository, credentials, insecure, log);
   }
 
   /** {@code registry/repository}, without tag or digest. */

@@ -1,5 +1,9 @@
 package dev.slipway.image.registry;
 
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.Digests;
+import dev.slipway.common.registry.MediaTypes;
+import dev.slipway.common.registry.RegistryException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

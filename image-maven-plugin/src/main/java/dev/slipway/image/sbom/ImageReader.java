@@ -2,8 +2,8 @@ package dev.slipway.image.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
-import dev.slipway.image.registry.Digests;
-import dev.slipway.image.registry.MediaTypes;
+import dev.slipway.common.registry.Digests;
+import dev.slipway.common.registry.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.slipway.image.sbom;
 import dev.slipway.common.AtomicFiles;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

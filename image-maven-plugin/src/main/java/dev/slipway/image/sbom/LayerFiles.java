@@ -1,6 +1,6 @@
 package dev.slipway.image.sbom;
 
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

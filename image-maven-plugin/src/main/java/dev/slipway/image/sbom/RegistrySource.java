@@ -1,6 +1,6 @@
 package dev.slipway.image.sbom;
 
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.AtomicFiles;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.MediaTypes;
+import dev.slipway.common.registry.MediaTypes;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public final class ImageSigner {
 
   public SignResult sign(SignConfig config) throws IOException, SigningException {
     ImageRef ref = config.image();
-    RegistryClient client = RegistryClient.of(ref, config.credentials(), config.insecureRegistry(), log);
+    RegistryClient client = ref.client(config.credentials(), config.insecureRegistry(), log);
     String digest = ref.digest();
     RegistryClient.Manifest top;
     if (digest == null) {

@@ -8,10 +8,10 @@ import dev.sigstore.bundle.Bundle;
 import dev.sigstore.strings.StringMatcher;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import dev.slipway.image.registry.ImageRef;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public final class ImageVerifier {
 
   public Verified verify(VerifyConfig config) throws IOException, VerificationException, SigningException {
     ImageRef ref = config.image();
-    RegistryClient client = RegistryClient.of(ref, config.credentials(), config.insecureRegistry(), log);
+    RegistryClient client = ref.client(config.credentials(), config.insecureRegistry(), log);
     String digest = ref.digest();
     if (digest == null) {
       digest = client.getManifest(ref.reference()).digest();

@@ -2,7 +2,7 @@ package dev.slipway.image.sign;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.common.Json;
-import dev.slipway.image.registry.Digests;
+import dev.slipway.common.registry.Digests;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.slipway.image.sign;
 
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;

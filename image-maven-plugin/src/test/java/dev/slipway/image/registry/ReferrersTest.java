@@ -1,5 +1,7 @@
 package dev.slipway.image.registry;
 
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.MediaTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,8 @@
 package dev.slipway.image.registry;
 
+import dev.slipway.common.registry.RegistryClient;
+import dev.slipway.common.registry.Digests;
+import dev.slipway.common.registry.MediaTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -119,8 +119,8 @@ class ImageSbomTest {
     JsonNode hello = byPurl.get("pkg:maven/com.example/hello@1.0?type=jar");
     assertThat(hello.path("type").asText()).isEqualTo("application");
     assertThat(hello.path("hashes").get(0).path("content").asText())
-        .isEqualTo(dev.slipway.image.registry.Digests.hex(
-            dev.slipway.image.registry.Digests.sha256("jar bytes".getBytes())));
+        .isEqualTo(dev.slipway.common.registry.Digests.hex(
+            dev.slipway.common.registry.Digests.sha256("jar bytes".getBytes())));
     assertThat(hello.path("licenses").get(0).path("license").path("id").asText()).isEqualTo("Apache-2.0");
     JsonNode lib = byPurl.get("pkg:maven/org.example/lib@2.1?type=jar");
     assertThat(lib.path("licenses").findValuesAsText("id")).containsExactly("MIT");

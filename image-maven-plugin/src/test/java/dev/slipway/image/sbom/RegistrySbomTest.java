@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.Skopeo;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ class RegistrySbomTest {
   @Test
   void sbomsOfAPushedImageAreAttachedOncePerFormatAndReadBackByDigest() throws Exception {
     RegistryClient client = new RegistryClient(registry.hostPort(), "team/alpine-app",
-        new dev.slipway.image.registry.RegistryCredentials("sbom", "s-pass-7", "test"), true, Log.silent());
+        new dev.slipway.common.registry.RegistryCredentials("sbom", "s-pass-7", "test"), true, Log.silent());
     TestImage image = new TestImage()
         .platform("linux", "amd64", null, new TestImage.Layer()
             .file("etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n")

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.image.registry.ImageRef;
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.image.registry.TestImages;
 import dev.slipway.testkit.LocalRegistry;
 import java.nio.file.Files;

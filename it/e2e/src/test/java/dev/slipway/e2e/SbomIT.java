@@ -7,7 +7,7 @@ import dev.slipway.common.Json;
 import dev.slipway.common.Log;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.image.registry.RegistryClient;
+import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.image.sbom.TestImage;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.MavenRun;

@@ -21,26 +21,6 @@ final class GateMojoSupport {
   }
 
   static Log log(org.apache.maven.plugin.logging.Log maven) {
-    return new Log() {
-      @Override
-      public void debug(String message) {
-        maven.debug(message);
-      }
-
-      @Override
-      public void info(String message) {
-        maven.info(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        maven.warn(message);
-      }
-
-      @Override
-      public void error(String message) {
-        maven.error(message);
-      }
-    };
+    return new dev.slipway.common.mojo.MavenLog(maven);
   }
 }

@@ -214,27 +214,6 @@ public class LoadMojo extends AbstractMojo {
   }
 
   private Log log() {
-    org.apache.maven.plugin.logging.Log m = getLog();
-    return new Log() {
-      @Override
-      public void debug(String message) {
-        m.debug(message);
-      }
-
-      @Override
-      public void info(String message) {
-        m.info(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        m.warn(message);
-      }
-
-      @Override
-      public void error(String message) {
-        m.error(message);
-      }
-    };
+    return new dev.slipway.common.mojo.MavenLog(getLog());
   }
 }

@@ -1,9 +1,9 @@
-package dev.slipway.image.mojo;
+package dev.slipway.common.mojo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.common.Redactor;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryCredentials;
 import java.util.Map;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;

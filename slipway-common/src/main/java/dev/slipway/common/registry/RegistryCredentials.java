@@ -1,4 +1,4 @@
-package dev.slipway.image.registry;
+package dev.slipway.common.registry;
 
 /**
  * A user name and password (or token) for one registry. {@link #toString()} never shows the password.

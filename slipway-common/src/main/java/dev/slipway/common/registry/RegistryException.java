@@ -1,4 +1,4 @@
-package dev.slipway.image.registry;
+package dev.slipway.common.registry;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.slipway.image.registry;
+package dev.slipway.common.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

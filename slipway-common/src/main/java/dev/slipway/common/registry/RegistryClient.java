@@ -1,4 +1,4 @@
-package dev.slipway.image.registry;
+package dev.slipway.common.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
@@ -61,10 +61,6 @@ public final class RegistryClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL).build();
     this.log = log;
-  }
-
-  public static RegistryClient of(ImageRef ref, RegistryCredentials credentials, boolean insecure, Log log) {
-    return new RegistryClient(ref.registry(), ref.repository(), credentials, insecure, log);
   }
 
   public String registry() {
@@ -301,7 +297,7 @@ public final class RegistryClient {
     String hint = switch (r.statusCode()) {
       case 401 -> credentials == null
           ? " (the registry wants credentials: add a <server> with id '" + registry + "' to settings.xml, "
-              + "or set image.username/image.password)"
+              + "or set the goal's username/password parameters)"
           : mayAuthenticate ? " (credentials from " + credentials.source() + " were rejected)"
               : " (credentials are not sent over plain HTTP to a non-loopback registry)";
       case 403 -> " (the credentials may not access " + repository + ")";

@@ -1,7 +1,7 @@
-package dev.slipway.image.mojo;
+package dev.slipway.common.mojo;
 
 import dev.slipway.common.Redactor;
-import dev.slipway.image.registry.RegistryCredentials;
+import dev.slipway.common.registry.RegistryCredentials;
 import java.util.Map;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
@@ -16,14 +16,14 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
  * is the registry ({@code host[:port]}), its password decrypted with Maven's master password. Null when none applies;
  * the core then tries Docker's config and credential helpers. Every password found is added to the redactor.
  */
-final class MavenCredentials {
+public final class MavenCredentials {
   private MavenCredentials() {}
 
-  static RegistryCredentials resolve(String registry, String username, String password, Settings settings,
+  public static RegistryCredentials resolve(String registry, String username, String password, Settings settings,
       SettingsDecrypter decrypter, Map<String, String> env, Redactor redactor) {
     if (username != null && password != null) {
       redactor.add(password);
-      return new RegistryCredentials(username, password, "image parameters");
+      return new RegistryCredentials(username, password, "the goal's username/password parameters");
     }
     String envUser = env.get("SLIPWAY_REGISTRY_USERNAME");
     String envPass = env.get("SLIPWAY_REGISTRY_PASSWORD");

@@ -1,12 +1,15 @@
-package dev.slipway.image.mojo;
+package dev.slipway.common.mojo;
 
 import dev.slipway.common.Log;
 
-/** Maven's log as Slipway's core {@link Log}. */
-final class MavenLog implements Log {
+/**
+ * Maven's log as Slipway's core {@link Log}: the one adapter every plugin's Mojos use. This package is the only
+ * place in slipway-common that imports Maven.
+ */
+public final class MavenLog implements Log {
   private final org.apache.maven.plugin.logging.Log log;
 
-  MavenLog(org.apache.maven.plugin.logging.Log log) {
+  public MavenLog(org.apache.maven.plugin.logging.Log log) {
     this.log = log;
   }
 
