@@ -74,6 +74,25 @@ public record BuildConfig(
     public ExtraDirectory {
       permissions = sorted(permissions);
     }
+
+    /**
+     * Extra directories from {@code path} (into {@code /}) or {@code path:/in/image} entries, relative to
+     * {@code basedir}; with none given, {@code src/main/jib} when it exists (jib's convention).
+     */
+    public static List<ExtraDirectory> parse(List<String> specs, Map<String, String> permissions, Path basedir) {
+      List<ExtraDirectory> out = new java.util.ArrayList<>();
+      for (String e : specs) {
+        int colon = e.indexOf(":/");
+        String src = colon < 0 ? e : e.substring(0, colon);
+        String into = colon < 0 ? "/" : e.substring(colon + 1);
+        out.add(new ExtraDirectory(basedir.resolve(src), into, permissions));
+      }
+      Path conventional = basedir.resolve("src/main/jib");
+      if (out.isEmpty() && java.nio.file.Files.isDirectory(conventional)) {
+        out.add(new ExtraDirectory(conventional, "/", permissions));
+      }
+      return out;
+    }
   }
 
   static Map<String, String> sorted(Map<String, String> map) {

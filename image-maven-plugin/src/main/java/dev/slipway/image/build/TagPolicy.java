@@ -1,5 +1,6 @@
 package dev.slipway.image.build;
 
+import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.git.GitInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,6 +58,26 @@ public final class TagPolicy {
       }
     });
     return new ArrayList<>(out);
+  }
+
+  /**
+   * {@link #tags} for a build: without any tag the project version is the tag, and every tag must be valid.
+   *
+   * @throws InvalidInputException naming image.tags and the rules when a tag is not valid
+   */
+  public static List<String> resolve(List<String> explicit, Optional<GitInfo> git, Settings settings,
+      String projectVersion) throws InvalidInputException {
+    List<String> all = tags(explicit, git, settings);
+    if (all.isEmpty()) {
+      all = List.of(projectVersion.replaceAll("[^A-Za-z0-9_.-]", "-"));
+    }
+    for (String t : all) {
+      if (!isValid(t)) {
+        throw new InvalidInputException("image.tags: '" + t + "' is not a valid tag (letters, digits, '_', '.', "
+            + "'-'; must not start with '.' or '-'; at most 128 characters)");
+      }
+    }
+    return all;
   }
 
   static List<String> semverTags(String gitTag) {

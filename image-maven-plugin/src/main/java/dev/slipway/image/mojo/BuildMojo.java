@@ -3,6 +3,7 @@ package dev.slipway.image.mojo;
 import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.mojo.MavenLog;
 import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.OutputTimestamp;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
 import dev.slipway.common.git.GitInfo;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,9 +50,13 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
     requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class BuildMojo extends AbstractMojo {
 
-  /** Skip this goal. */
+  /** Skip every image goal. */
   @Parameter(property = "image.skip", defaultValue = "false")
   boolean skip;
+
+  /** Skip only this goal. */
+  @Parameter(property = "image.build.skip", defaultValue = "false")
+  boolean buildSkip;
 
   /** Base image reference, or {@code scratch} (no base layers, nothing to pull). */
   @Parameter(property = "image.from", defaultValue = "scratch")
@@ -186,8 +190,8 @@ public class BuildMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("image:build skipped (image.skip)");
+    if (skip || buildSkip) {
+      getLog().info("image:build skipped (" + (skip ? "image.skip" : "image.build.skip") + ")");
       return;
     }
     Redactor redactor = new Redactor();
@@ -226,17 +230,8 @@ public class BuildMojo extends AbstractMojo {
       explicit.add(target.tag());
     }
     explicit.addAll(split(tags));
-    List<String> allTags = TagPolicy.tags(explicit, gitTags ? git : Optional.empty(),
-        new TagPolicy.Settings(true, true, true, tagLatest, defaultBranch));
-    if (allTags.isEmpty()) {
-      allTags = List.of(project.getVersion().replaceAll("[^A-Za-z0-9_.-]", "-"));
-    }
-    for (String t : allTags) {
-      if (!TagPolicy.isValid(t)) {
-        throw new InvalidInputException("image.tags: '" + t + "' is not a valid tag (letters, digits, '_', '.', "
-            + "'-'; must not start with '.' or '-'; at most 128 characters)");
-      }
-    }
+    List<String> allTags = TagPolicy.resolve(explicit, gitTags ? git : Optional.empty(),
+        new TagPolicy.Settings(true, true, true, tagLatest, defaultBranch), project.getVersion());
     if (target != null && target.tag() != null) {
       target = target.withTag(null);
     }
@@ -254,21 +249,8 @@ public class BuildMojo extends AbstractMojo {
     String baseName = "scratch".equals(from.strip()) ? null : from.strip();
     Map<String, String> allLabels = OciLabels.of(projectInfo(), git, created, baseName, null, overrides);
 
-    List<BuildConfig.ExtraDirectory> extras = new ArrayList<>();
-    Map<String, String> permissions = keyValues(extraDirectoryPermissions, "image.extraDirectoryPermissions");
-    for (String e : split(extraDirectories)) {
-      int colon = e.indexOf(":/");
-      String src = colon < 0 ? e : e.substring(0, colon);
-      String into = colon < 0 ? "/" : e.substring(colon + 1);
-      Path p = project.getBasedir().toPath().resolve(src);
-      extras.add(new BuildConfig.ExtraDirectory(p, into, permissions));
-    }
-    if (extras.isEmpty()) {
-      Path conventional = project.getBasedir().toPath().resolve("src/main/jib");
-      if (Files.isDirectory(conventional)) {
-        extras.add(new BuildConfig.ExtraDirectory(conventional, "/", permissions));
-      }
-    }
+    List<BuildConfig.ExtraDirectory> extras = BuildConfig.ExtraDirectory.parse(split(extraDirectories),
+        keyValues(extraDirectoryPermissions, "image.extraDirectoryPermissions"), project.getBasedir().toPath());
 
     List<String> insecure = split(insecureRegistries);
     String registry = target != null ? target.registry() : null;
@@ -309,26 +291,18 @@ public class BuildMojo extends AbstractMojo {
   }
 
   static Instant creationTime(String configured, String outputTimestamp) throws InvalidInputException {
-    String value = configured != null && !configured.isBlank() ? configured.strip() : outputTimestamp;
-    if (value == null || value.isBlank()) {
-      return Instant.EPOCH;
+    if (configured != null && !configured.isBlank()) {
+      String value = configured.strip();
+      if (value.equalsIgnoreCase("now")) {
+        return Instant.now();
+      }
+      if (value.equalsIgnoreCase("epoch")) {
+        return Instant.EPOCH;
+      }
+      return OutputTimestamp.parse(value, "image.creationTime", Instant.EPOCH);
     }
-    if (value.equalsIgnoreCase("now")) {
-      return Instant.now();
-    }
-    if (value.equalsIgnoreCase("epoch")) {
-      return Instant.EPOCH;
-    }
-    if (value.matches("\\d+")) {
-      // project.build.outputTimestamp may be seconds since the epoch
-      return Instant.ofEpochSecond(Long.parseLong(value));
-    }
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException("image.creationTime = '" + value + "': expected an ISO-8601 instant such as "
-          + "2026-01-01T00:00:00Z, 'now', 'epoch', or seconds since the epoch");
-    }
+    // unset (or Maven's one-character "off") means the epoch: images stay reproducible unless asked otherwise
+    return OutputTimestamp.parse(outputTimestamp, "project.build.outputTimestamp", Instant.EPOCH);
   }
 
   /** Entries of a list parameter, each possibly comma-separated (as -D gives them), trimmed, empties dropped. */

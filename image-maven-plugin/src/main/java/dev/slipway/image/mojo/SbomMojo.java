@@ -9,7 +9,7 @@ import dev.slipway.image.registry.Referrers;
 import dev.slipway.image.sbom.ImageSbom;
 import dev.slipway.image.sbom.ImageSource;
 import dev.slipway.image.sbom.LayerCache;
-import dev.slipway.image.sbom.OutputTimestamp;
+import dev.slipway.common.OutputTimestamp;
 import dev.slipway.image.sbom.SbomConfig;
 import dev.slipway.image.sbom.SbomFormat;
 import dev.slipway.image.sbom.SbomPublisher;
@@ -71,7 +71,7 @@ public class SbomMojo extends AbstractMojo {
   File outputDirectory;
 
   /** SBOM timestamp, for reproducible output: ISO-8601 or epoch seconds; one character means "now". */
-  @Parameter(defaultValue = "${project.build.outputTimestamp}")
+  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
   String outputTimestamp;
 
   /** Attach the SBOM files to the project, so that {@code mvn deploy} publishes them. */
@@ -142,7 +142,7 @@ public class SbomMojo extends AbstractMojo {
     try {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
-      Instant timestamp = OutputTimestamp.parse(outputTimestamp, Instant.now());
+      Instant timestamp = OutputTimestamp.parse(outputTimestamp, "project.build.outputTimestamp", Instant.now());
       BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
           password, session.getSettings(), settingsDecrypter, redactor, log);
       ImageSource source = access.source();

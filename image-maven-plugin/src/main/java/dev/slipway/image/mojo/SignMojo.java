@@ -42,7 +42,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
@@ -57,6 +56,10 @@ public class SignMojo extends AbstractMojo {
   /** Skip signing (for builds that must not sign). */
   @Parameter(property = "image.sign.skip", defaultValue = "false")
   boolean skip;
+
+  /** Skip every image goal. */
+  @Parameter(property = "image.skip", defaultValue = "false")
+  boolean skipAll;
 
   /** The image to sign ({@code registry/repo:tag} or {@code @sha256:...}); default: the image of {@code image.json}. */
   @Parameter(property = "image.ref")
@@ -156,8 +159,8 @@ public class SignMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("image:sign skipped (image.sign.skip)");
+    if (skip || skipAll) {
+      getLog().info("image:sign skipped (" + (skip ? "image.sign.skip" : "image.skip") + ")");
       return;
     }
     Redactor redactor = new Redactor();
@@ -172,6 +175,7 @@ public class SignMojo extends AbstractMojo {
       log.info("Signed " + result.reference() + " (" + result.signatures().size() + " signature(s), "
           + result.attestations().size() + " attestation(s)) as " + result.signer());
     } catch (InvalidInputException e) {
+      // no cause attached: a library's exception text further down is not guaranteed free of key material
       throw new MojoFailureException(redactor.redact(e.getMessage()));
     } catch (SigningException | RegistryException e) {
       throw new MojoExecutionException(redactor.redact(e.getMessage()));
@@ -280,8 +284,7 @@ public class SignMojo extends AbstractMojo {
         throw new InvalidInputException("image.sign.keyPasswordServer = '" + keyPasswordServer
             + "': no such <server> in settings.xml");
       }
-      Server decrypted = decrypter == null ? server
-          : decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
+      Server decrypted = MavenCredentials.decrypt(server, decrypter);
       if (decrypted.getPassword() != null) {
         redactor.add(decrypted.getPassword());
         pass = decrypted.getPassword().toCharArray();
@@ -292,25 +295,10 @@ public class SignMojo extends AbstractMojo {
   }
 
   private Statements.Provenance provenance(BuiltImage built, Map<String, String> env, Instant started) {
-    Optional<GitInfo> git = GitInfo.read(project.getBasedir().toPath(), env);
-    String server = env.getOrDefault("GITHUB_SERVER_URL", "https://github.com");
-    String builderId = env.get("GITHUB_WORKFLOW_REF") != null ? server + "/" + env.get("GITHUB_WORKFLOW_REF")
-        : "https://slipway.dev/builders/maven-local";
-    String invocation = env.get("GITHUB_RUN_ID") != null && env.get("GITHUB_REPOSITORY") != null
-        ? server + "/" + env.get("GITHUB_REPOSITORY") + "/actions/runs/" + env.get("GITHUB_RUN_ID") + "/attempts/"
-            + env.getOrDefault("GITHUB_RUN_ATTEMPT", "1")
-        : null;
-    String repo = env.get("GITHUB_REPOSITORY") != null ? server + "/" + env.get("GITHUB_REPOSITORY")
-        : git.map(GitInfo::remoteUrl).orElse(null);
-    String gitRef = env.get("GITHUB_REF") != null ? env.get("GITHUB_REF")
-        : git.map(g -> g.branch() == null ? null : "refs/heads/" + g.branch()).orElse(null);
     Map<String, String> internal = new LinkedHashMap<>();
     internal.put("java.version", System.getProperty("java.version"));
     internal.put("maven.version", session == null ? null : session.getSystemProperties().getProperty("maven.version"));
-    internal.values().removeIf(v -> v == null);
-    return new Statements.Provenance(builderId, invocation, repo, git.map(GitInfo::commit).orElse(null), gitRef,
-        built == null || built.baseImage() == null ? null : built.baseImage().reference(),
-        built == null || built.baseImage() == null ? null : built.baseImage().digest(),
+    return Statements.Provenance.of(GitInfo.read(project.getBasedir().toPath(), env), env, built,
         project.getGroupId(), project.getArtifactId(), project.getVersion(),
         session == null ? List.of() : session.getGoals(), internal, started, Instant.now(),
         SignMojo.class.getPackage().getImplementationVersion());

@@ -47,6 +47,10 @@ public class VerifyMojo extends AbstractMojo {
   @Parameter(property = "image.verify.skip", defaultValue = "false")
   boolean skip;
 
+  /** Skip every image goal. */
+  @Parameter(property = "image.skip", defaultValue = "false")
+  boolean skipAll;
+
   /** The image to verify (tag or digest); default: the image of {@code image.json}. */
   @Parameter(property = "image.ref")
   String ref;
@@ -112,8 +116,8 @@ public class VerifyMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("image:verify skipped (image.verify.skip)");
+    if (skip || skipAll) {
+      getLog().info("image:verify skipped (" + (skip ? "image.verify.skip" : "image.skip") + ")");
       return;
     }
     Redactor redactor = new Redactor();

@@ -60,8 +60,14 @@ public final class ImageSbom {
 
   private static java.util.concurrent.CompletableFuture<Void> warmUp;
 
+  /**
+   * Hands the started warm-up to one {@link #generate} and forgets it, so a later goal in the same JVM (a
+   * multi-module build) starts its own with its own formats and never rethrows an earlier failure.
+   */
   private static synchronized java.util.concurrent.CompletableFuture<Void> warmUpStarted() {
-    return warmUp;
+    java.util.concurrent.CompletableFuture<Void> started = warmUp;
+    warmUp = null;
+    return started;
   }
 
   public ImageSbom(ImageSource source, Log log) {

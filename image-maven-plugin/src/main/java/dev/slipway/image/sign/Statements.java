@@ -1,5 +1,8 @@
 package dev.slipway.image.sign;
 
+import java.util.Optional;
+import dev.slipway.common.image.BuiltImage;
+import dev.slipway.common.git.GitInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +36,35 @@ public final class Statements {
       Map<String, String> environment,
       Instant startedOn,
       Instant finishedOn,
-      String slipwayVersion) {}
+      String slipwayVersion) {
+
+    /**
+     * Provenance for a build: in GitHub Actions the builder is the workflow and the invocation the run attempt;
+     * elsewhere a local Maven builder with the git remote and branch. {@code environment} entries with a null value
+     * are dropped.
+     */
+    public static Provenance of(Optional<GitInfo> git, Map<String, String> env, BuiltImage built, String groupId,
+        String artifactId, String version, List<String> goals, Map<String, String> environment, Instant startedOn,
+        Instant finishedOn, String slipwayVersion) {
+      String server = env.getOrDefault("GITHUB_SERVER_URL", "https://github.com");
+      String builderId = env.get("GITHUB_WORKFLOW_REF") != null ? server + "/" + env.get("GITHUB_WORKFLOW_REF")
+          : "https://slipway.dev/builders/maven-local";
+      String invocation = env.get("GITHUB_RUN_ID") != null && env.get("GITHUB_REPOSITORY") != null
+          ? server + "/" + env.get("GITHUB_REPOSITORY") + "/actions/runs/" + env.get("GITHUB_RUN_ID")
+              + "/attempts/" + env.getOrDefault("GITHUB_RUN_ATTEMPT", "1")
+          : null;
+      String repo = env.get("GITHUB_REPOSITORY") != null ? server + "/" + env.get("GITHUB_REPOSITORY")
+          : git.map(GitInfo::remoteUrl).orElse(null);
+      String gitRef = env.get("GITHUB_REF") != null ? env.get("GITHUB_REF")
+          : git.map(g -> g.branch() == null ? null : "refs/heads/" + g.branch()).orElse(null);
+      Map<String, String> internal = new java.util.LinkedHashMap<>(environment);
+      internal.values().removeIf(java.util.Objects::isNull);
+      BuiltImage.Base base = built == null ? null : built.baseImage();
+      return new Provenance(builderId, invocation, repo, git.map(GitInfo::commit).orElse(null), gitRef,
+          base == null ? null : base.reference(), base == null ? null : base.digest(), groupId, artifactId, version,
+          goals, internal, startedOn, finishedOn, slipwayVersion);
+    }
+  }
 
   private Statements() {}
 

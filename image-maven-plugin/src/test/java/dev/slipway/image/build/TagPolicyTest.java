@@ -38,4 +38,25 @@ class TagPolicyTest {
     assertThat(TagPolicy.isValid("0.1.0-SNAPSHOT")).isTrue();
     assertThat(TagPolicy.isValid("-bad")).isFalse();
   }
+
+  @Test
+  void resolveFallsBackToTheVersionAndRejectsInvalidTags() throws Exception {
+    assertThat(TagPolicy.resolve(List.of(), Optional.empty(), TagPolicy.Settings.defaults(), "1.0+build.5"))
+        .containsExactly("1.0-build.5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TagPolicy.resolve(List.of("-bad"), Optional.empty(),
+            TagPolicy.Settings.defaults(), "1.0"))
+        .hasMessageContaining("image.tags: '-bad' is not a valid tag");
+  }
+
+  @Test
+  void extraDirectoriesParseWithDefaultsAndTheJibConvention(@org.junit.jupiter.api.io.TempDir java.nio.file.Path base)
+      throws Exception {
+    var parsed = BuildConfig.ExtraDirectory.parse(List.of("src/extra", "conf:/etc/app"), java.util.Map.of(), base);
+    assertThat(parsed).extracting(BuildConfig.ExtraDirectory::into).containsExactly("/", "/etc/app");
+    assertThat(parsed.get(1).from()).isEqualTo(base.resolve("conf"));
+    assertThat(BuildConfig.ExtraDirectory.parse(List.of(), java.util.Map.of(), base)).isEmpty();
+    java.nio.file.Files.createDirectories(base.resolve("src/main/jib"));
+    assertThat(BuildConfig.ExtraDirectory.parse(List.of(), java.util.Map.of(), base))
+        .extracting(BuildConfig.ExtraDirectory::from).containsExactly(base.resolve("src/main/jib"));
+  }
 }

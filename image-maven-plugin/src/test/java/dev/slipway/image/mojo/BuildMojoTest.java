@@ -19,6 +19,10 @@ class BuildMojoTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("image.creationTime = 'yesterday'")
         .hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> BuildMojo.creationTime(null, "last week"))
+        .hasMessageContaining("project.build.outputTimestamp = 'last week'");
+    assertThat(BuildMojo.creationTime("epoch", "2026-01-01T00:00:00Z")).isEqualTo(Instant.EPOCH);
+    assertThat(BuildMojo.creationTime(null, "2026-01-01T01:00:00+01:00")).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   @Test

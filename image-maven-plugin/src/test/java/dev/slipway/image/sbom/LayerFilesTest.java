@@ -1,5 +1,6 @@
 package dev.slipway.image.sbom;
 
+import dev.slipway.common.OutputTimestamp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,11 +98,11 @@ class LayerFilesTest {
         .hasMessageContaining("image.sbom.formats = 'cyclonedx,swid': unknown format 'swid'")
         .hasMessageContaining("cyclonedx-xml");
     Instant now = Instant.parse("2030-05-05T10:00:00.123Z");
-    assertThat(OutputTimestamp.parse("2026-01-01T00:00:00Z", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-    assertThat(OutputTimestamp.parse("1767225600", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-    assertThat(OutputTimestamp.parse(null, now)).isEqualTo(Instant.parse("2030-05-05T10:00:00Z"));
-    assertThat(OutputTimestamp.parse("x", now)).isEqualTo(Instant.parse("2030-05-05T10:00:00Z"));
-    assertThatThrownBy(() -> OutputTimestamp.parse("yesterday", now))
+    assertThat(OutputTimestamp.parse("2026-01-01T00:00:00Z", "project.build.outputTimestamp", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(OutputTimestamp.parse("1767225600", "project.build.outputTimestamp", now)).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(OutputTimestamp.parse(null, "project.build.outputTimestamp", now)).isEqualTo(Instant.parse("2030-05-05T10:00:00Z"));
+    assertThat(OutputTimestamp.parse("x", "project.build.outputTimestamp", now)).isEqualTo(Instant.parse("2030-05-05T10:00:00Z"));
+    assertThatThrownBy(() -> OutputTimestamp.parse("yesterday", "project.build.outputTimestamp", now))
         .hasMessageContaining("project.build.outputTimestamp = 'yesterday'");
   }
 

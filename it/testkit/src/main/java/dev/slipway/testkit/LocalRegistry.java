@@ -110,7 +110,12 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
         .redirectErrorStream(true)
         .redirectOutput(root.resolve("registry.log").toFile())
         .start();
-    awaitReady(Duration.ofSeconds(20));
+    try {
+      awaitReady(Duration.ofSeconds(20));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close(); // never leave a registry process or its storage behind
+      throw e;
+    }
     return this;
   }
 

@@ -23,7 +23,7 @@ public final class Skopeo {
 
   /** {@code skopeo inspect --raw REF}: the manifest (or index) bytes exactly as stored. */
   public String inspectRaw(String ref) throws IOException, InterruptedException {
-    return run(withCreds(List.of("inspect", "--raw", "--tls-verify=false"), ref, true));
+    return run(withCreds(List.of("inspect", "--raw", "--tls-verify=false"), ref));
   }
 
   public JsonNode inspectRawJson(String ref) throws IOException, InterruptedException {
@@ -33,7 +33,7 @@ public final class Skopeo {
   /** {@code skopeo inspect REF} (the config of the image for this machine's platform or the one given). */
   public JsonNode inspect(String ref, String os, String arch) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--override-os", os, "--override-arch", arch, "inspect", "--tls-verify=false"));
-    return JSON.readTree(run(withCreds(args, ref, true)));
+    return JSON.readTree(run(withCreds(args, ref)));
   }
 
   /** {@code skopeo copy --all SRC DST}, with this registry's credentials on whichever side is a registry. */
@@ -58,7 +58,7 @@ public final class Skopeo {
     return run(List.of("manifest-digest", manifestFile.toString())).strip();
   }
 
-  private List<String> withCreds(List<String> args, String ref, boolean single) {
+  private List<String> withCreds(List<String> args, String ref) {
     List<String> out = new ArrayList<>(args);
     if (registry != null && registry.requiresAuth() && ref.startsWith("docker://")) {
       out.add("--creds=" + registry.username() + ":" + registry.password());
@@ -72,17 +72,23 @@ public final class Skopeo {
     List<String> cmd = new ArrayList<>();
     cmd.add(skopeo.toString());
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("skopeo timed out: " + String.join(" ", args));
+    // stdout and stderr go to files: reading one pipe to its end while the other fills up would deadlock
+    Path out = java.nio.file.Files.createTempFile("skopeo", ".out");
+    Path err = java.nio.file.Files.createTempFile("skopeo", ".err");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("skopeo timed out: " + String.join(" ", args));
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("skopeo " + args.get(0) + " failed (" + p.exitValue() + "): "
+            + java.nio.file.Files.readString(err, StandardCharsets.UTF_8).strip());
+      }
+      return java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
+    } finally {
+      java.nio.file.Files.deleteIfExists(out);
+      java.nio.file.Files.deleteIfExists(err);
     }
-    if (p.exitValue() != 0) {
-      throw new IOException("skopeo " + args.get(0) + " failed (" + p.exitValue() + "): "
-          + new String(err, StandardCharsets.UTF_8).strip());
-    }
-    return new String(out, StandardCharsets.UTF_8);
   }
 }

@@ -24,6 +24,17 @@ public record GitInfo(
 
   public GitInfo {
     tags = List.copyOf(tags);
+    // CI checkouts often carry a token in the remote (https://gitlab-ci-token:TOKEN@host/...); the remote URL ends up
+    // in image labels and provenance, so the user-info never leaves this record
+    remoteUrl = withoutUserInfo(remoteUrl);
+  }
+
+  /** {@code url} without {@code user[:password]@} after the scheme; SCP-like {@code git@host:path} is kept. */
+  static String withoutUserInfo(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
   }
 
   /** The first seven characters of the commit, as {@code git rev-parse --short} prints by default. */

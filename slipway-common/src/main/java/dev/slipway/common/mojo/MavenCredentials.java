@@ -25,6 +25,13 @@ public final class MavenCredentials {
       redactor.add(password);
       return new RegistryCredentials(username, password, "the goal's username/password parameters");
     }
+    if (username != null || password != null) {
+      redactor.add(password);
+      throw new IllegalArgumentException("registry " + registry + ": only the " + (username != null ? "user name"
+          : "password") + " is set; give both the username and the password parameters, or neither (then "
+          + "SLIPWAY_REGISTRY_USERNAME/PASSWORD, a settings.xml server with id '" + registry + "' or Docker's "
+          + "credentials are used)");
+    }
     String envUser = env.get("SLIPWAY_REGISTRY_USERNAME");
     String envPass = env.get("SLIPWAY_REGISTRY_PASSWORD");
     if (envUser != null && envPass != null) {
@@ -38,22 +45,30 @@ public final class MavenCredentials {
     if (server == null) {
       return null;
     }
-    Server decrypted = server;
-    if (decrypter != null) {
-      SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-      for (SettingsProblem p : result.getProblems()) {
-        if (p.getSeverity() != SettingsProblem.Severity.WARNING) {
-          throw new IllegalStateException("cannot decrypt the password of settings.xml server '" + server.getId()
-              + "': " + p.getMessage());
-        }
-      }
-      decrypted = result.getServer();
-    }
+    Server decrypted = decrypt(server, decrypter);
     if (decrypted.getUsername() == null || decrypted.getPassword() == null) {
       return null;
     }
     redactor.add(decrypted.getPassword());
     return new RegistryCredentials(decrypted.getUsername(), decrypted.getPassword(),
         "settings.xml server '" + server.getId() + "'");
+  }
+
+  /**
+   * The server with its password decrypted the Maven way (master password in settings-security.xml); a password that
+   * cannot be decrypted is an error, never passed on in its encrypted form.
+   */
+  public static Server decrypt(Server server, SettingsDecrypter decrypter) {
+    if (decrypter == null) {
+      return server;
+    }
+    SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+    for (SettingsProblem p : result.getProblems()) {
+      if (p.getSeverity() != SettingsProblem.Severity.WARNING) {
+        throw new IllegalStateException("cannot decrypt the password of settings.xml server '" + server.getId()
+            + "': " + p.getMessage());
+      }
+    }
+    return result.getServer();
   }
 }

@@ -46,4 +46,21 @@ class GitInfoTest {
   void outsideARepositoryWithoutCiVariablesThereIsNothing() {
     assertThat(GitInfo.read(dir, Map.of())).isEmpty();
   }
+
+  @Test
+  void remoteUrlsNeverCarryCredentials() throws Exception {
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(dir.resolve("a.txt"), "a");
+      git.add().addFilepattern("a.txt").call();
+      git.commit().setMessage("one").setAuthor("t", "t@t").setCommitter("t", "t@t").setSign(false).call();
+      var config = git.getRepository().getConfig();
+      config.setString("remote", "origin", "url", "https://gitlab-ci-token:canary-TOKEN-5e1f@gitlab.example/acme/svc.git");
+      config.save();
+      GitInfo info = GitInfo.read(dir, Map.of()).orElseThrow();
+      assertThat(info.remoteUrl()).isEqualTo("https://gitlab.example/acme/svc.git");
+    }
+    assertThat(GitInfo.withoutUserInfo("git@github.com:acme/svc.git")).isEqualTo("git@github.com:acme/svc.git");
+    assertThat(new GitInfo("c", null, java.util.List.of(), false, "ssh://deploy:pw@host/x").remoteUrl())
+        .isEqualTo("ssh://host/x");
+  }
 }

@@ -49,4 +49,12 @@ class MavenCredentialsTest {
     assertThat(MavenCredentials.resolve("other.example", null, null, settings, null, Map.of(), new Redactor()))
         .isNull();
   }
+
+  @Test
+  void halfGivenCredentialsAreAnErrorNotASilentFallThrough() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MavenCredentials.resolve("reg.example", "me", null,
+            settings("reg.example", "u", "p4ssword"), null, Map.of(), new Redactor()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only the user name is set");
+  }
 }
