@@ -10,12 +10,15 @@ import dev.slipway.perf.results.WorkloadModel;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How a run ends when the target is missing or dies. Nothing here asserts speed: the runs are scheduled for far
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * ended before the schedule did.
  */
 class FailureHandlingTest {
+  @TempDir Path dir;
   /** Far longer than any hang guard below: a run that is not stopped early cannot finish within its test's timeout. */
   private static final Duration SCHEDULE = Duration.ofMinutes(10);
 
@@ -64,9 +68,13 @@ class FailureHandlingTest {
     killer.start();
     List<String> lines = new ArrayList<>();
 
-    RunResult r = new LoadRunner(CoordinatedOmissionTest.collect(lines)).run(cfg, 1, null);
+    Path hlog = dir.resolve("run.hlog");
+
+    RunResult r = new LoadRunner(CoordinatedOmissionTest.collect(lines)).run(cfg, 1, hlog);
 
     assertThat(r.aborted()).contains("stopped answering").contains("no response for");
+    assertThat(Files.readString(hlog)).as("an aborted run's histogram log is still moved into place")
+        .contains("#[StartTime:");
     assertThat(r.durationSeconds()).as("the measured window ends at the abort, not at the end of the schedule")
         .isLessThan(SCHEDULE.toSeconds() / 2.0);
     EndpointResult e = r.endpoint("GET /").orElseThrow();
