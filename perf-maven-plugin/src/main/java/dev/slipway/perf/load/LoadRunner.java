@@ -15,8 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +54,8 @@ public final class LoadRunner {
    *
    * @param run 1-based index of this run, recorded in the result
    * @param histogramLog file for the HdrHistogram interval log (one tagged histogram per endpoint per second), or
-   *     {@code null}
+   *     {@code null}; streamed to a temporary file in the same folder and moved over this path when the run ends
+   *     (also when it was aborted), so the path never holds a half-written log
    */
   public RunResult run(LoadConfig config, int run, Path histogramLog)
       throws TargetUnreachableException, IOException {
@@ -84,10 +87,12 @@ public final class LoadRunner {
     threads.forEach(Thread::start);
 
     long abortedAt;
+    boolean finished = false;
     try {
       abortedAt = monitor.watch(threads, start + runNanos + config.timeout().toNanos() + 5 * TICK_NANOS);
+      finished = true;
     } finally {
-      monitor.close();
+      monitor.close(finished);
     }
     long measuredEnd = abortedAt > 0 ? Math.min(abortedAt, end) : end;
     double measured = Math.max(1e-9, (measuredEnd - start - warmupNanos) / 1e9);
@@ -203,6 +208,8 @@ public final class LoadRunner {
     private final Progress progress;
     private final HistogramLogWriter writer;
     private final PrintStream writerOut;
+    private final Path hlog;
+    private final Path hlogTemp;
     private final long[] responseHistory = new long[(int) (DEAD_AFTER.toNanos() / TICK_NANOS) + 1];
     private final long[] failureHistory = new long[responseHistory.length];
     private int ticks;
@@ -222,15 +229,21 @@ public final class LoadRunner {
       for (int i = 0; i < cumulative.length; i++) {
         cumulative[i] = new Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
       }
+      this.hlog = hlog;
       if (hlog != null) {
-        Files.createDirectories(hlog.toAbsolutePath().getParent());
-        writerOut = new PrintStream(Files.newOutputStream(hlog), false, "UTF-8");
+        // Streamed to a temp file beside the log and moved over it when the run ends, so a reader (or the next
+        // goal) never sees a half-written log from a run that is still going or that crashed.
+        Path dir = hlog.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        hlogTemp = Files.createTempFile(dir, "." + hlog.getFileName(), ".tmp");
+        writerOut = new PrintStream(Files.newOutputStream(hlogTemp), false, "UTF-8");
         writer = new HistogramLogWriter(writerOut);
         writer.outputLogFormatVersion();
         writer.outputStartTime(wallStart.toEpochMilli());
         writer.setBaseTime(wallStart.toEpochMilli());
         writer.outputLegend();
       } else {
+        hlogTemp = null;
         writer = null;
         writerOut = null;
       }
@@ -335,9 +348,25 @@ public final class LoadRunner {
       }
     }
 
-    void close() throws IOException {
-      if (writerOut != null) {
-        writerOut.close();
+    /** Closes the histogram log; moves it into place if the run ended ({@code finished}), else drops it. */
+    void close(boolean finished) throws IOException {
+      if (writerOut == null) {
+        return;
+      }
+      writerOut.close();
+      try {
+        if (writerOut.checkError()) {
+          throw new IOException("could not write the histogram log " + hlog);
+        }
+        if (finished) {
+          try {
+            Files.move(hlogTemp, hlog, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(hlogTemp, hlog, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      } finally {
+        Files.deleteIfExists(hlogTemp);
       }
     }
   }

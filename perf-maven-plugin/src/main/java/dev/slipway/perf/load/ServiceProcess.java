@@ -89,7 +89,8 @@ public final class ServiceProcess implements AutoCloseable {
 
   /**
    * Starts {@code command} in {@code workDir} with {@code environment} added to this process's, and waits until
-   * {@code health} answers, at most {@code timeout}.
+   * {@code health} answers, at most {@code timeout}. If the calling thread is interrupted meanwhile, the service is
+   * stopped, the interrupt flag is kept, and the exception says it was interrupted.
    */
   public static ServiceProcess start(List<String> command, java.util.Map<String, String> environment, Path workDir,
       Path logFile, URI health, Duration timeout, Log log) throws ServiceStartException {
@@ -132,8 +133,12 @@ public final class ServiceProcess implements AutoCloseable {
       try {
         Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
+        // The build is being cancelled: say so rather than blame the service's health, stop the service, and
+        // keep the interrupt for the caller.
         Thread.currentThread().interrupt();
-        break;
+        service.close();
+        throw new ServiceStartException("perf.start: interrupted while waiting for " + health + " to answer (last: "
+            + last + "); the service (pid " + p.pid() + ") was stopped", e);
       }
     }
     String tail = service.tail();

@@ -3,10 +3,10 @@ package dev.slipway.perf.mojo;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.perf.load.Durations;
-import dev.slipway.perf.load.ExpectedStatus;
 import dev.slipway.perf.load.LoadSettings;
 import dev.slipway.perf.load.LoadTest;
-import dev.slipway.perf.load.RequestSpec;
+import dev.slipway.perf.load.PhaseSettings;
+import dev.slipway.perf.load.RequestSettings;
 import dev.slipway.perf.load.Scenario;
 import dev.slipway.perf.load.ServiceStartException;
 import dev.slipway.perf.load.TargetUnreachableException;
@@ -14,7 +14,6 @@ import dev.slipway.perf.results.RunResult;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,34 +153,20 @@ public class LoadMojo extends AbstractMojo {
   }
 
   LoadSettings settings() throws InvalidInputException {
-    List<Scenario> specs = new ArrayList<>();
+    List<RequestSettings> rs = new ArrayList<>();
     if (requests != null) {
-      for (int i = 0; i < requests.size(); i++) {
-        Request r = requests.get(i);
-        String where = "<requests><request> #" + (i + 1);
-        if (r.weight < 0) {
-          throw new InvalidInputException(where + ": weight must be >= 0, was " + r.weight);
-        }
-        RequestSpec spec = new RequestSpec(r.name, r.method, r.path, r.headers,
-            r.body == null ? null : r.body.getBytes(StandardCharsets.UTF_8),
-            r.expect == null ? null : ExpectedStatus.parse(r.expect, where + " <expect>"),
-            r.think == null ? null : Durations.parse(r.think, where + " <think>"));
-        specs.add(Scenario.of(spec, r.weight));
+      for (Request r : requests) {
+        rs.add(new RequestSettings(r.name, r.method, r.path, r.headers, r.body, r.expect, r.weight, r.think));
       }
     }
-    List<dev.slipway.perf.load.Phase> ph = new ArrayList<>();
+    List<PhaseSettings> ps = new ArrayList<>();
     if (phases != null) {
-      for (int i = 0; i < phases.size(); i++) {
-        Phase p = phases.get(i);
-        String where = "<phases><phase> #" + (i + 1);
-        try {
-          ph.add(new dev.slipway.perf.load.Phase(Durations.parse(p.duration, where + " <duration>"), p.arrivalRate,
-              p.rampTo == null ? p.arrivalRate : p.rampTo));
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(where + ": " + e.getMessage());
-        }
+      for (Phase p : phases) {
+        ps.add(new PhaseSettings(p.duration, p.arrivalRate, p.rampTo));
       }
     }
+    List<Scenario> specs = RequestSettings.scenarios(rs);
+    List<dev.slipway.perf.load.Phase> ph = PhaseSettings.phases(ps);
     return new LoadSettings(uri(target, "perf.target"), scenario == null ? null : scenario.toPath(), specs, ph, rate,
         rampTo, Durations.parse(duration, "perf.duration"), connections, model, threads,
         warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),

@@ -56,8 +56,11 @@ class ArtilleryScriptRunTest {
       assertThat(r.endpoint("POST /queue").orElseThrow().requests()).isEqualTo(150);
       assertThat(r.endpoint("POST /queue").orElseThrow().errors().total()).isZero();
       assertThat(r.endpoint("GET /missing/analytics").orElseThrow().errors().status()).isEqualTo(50);
-      // The POST after a think time is measured from when it was due, not from the arrival.
-      assertThat(r.endpoint("POST /queue").orElseThrow().latency().p50()).isLessThan(40.0);
+      // The POST after a think time is measured from when it was due, not from the arrival: measured from the
+      // arrival it would carry the 50 ms think on top of what the GET before it took. Compared with that GET, not
+      // with a fixed limit, so a slow machine slows both alike.
+      assertThat(r.endpoint("POST /queue").orElseThrow().latency().p50())
+          .isLessThan(r.endpoint("GET /health").orElseThrow().latency().p50() + 50 / 2.0);
       assertThat(server.requests.get()).isEqualTo(350);
       assertThat(dir.resolve("out/load-run-1.json")).exists();
     }
@@ -72,8 +75,9 @@ class ArtilleryScriptRunTest {
 
       RunResult r = new LoadRunner(Log.silent()).run(cfg, 1, null);
 
-      // Two users, one request per ~100 ms each: about 20 in a second, not thousands.
-      assertThat(r.endpoint("GET /think").orElseThrow().requests()).isBetween(14L, 22L);
+      // Two users, one request per 100 ms each at most: no more than ~20 in a second, not thousands. Only the
+      // upper bound is the behaviour; how far below it a loaded machine lands is speed, so it is not asserted.
+      assertThat(r.endpoint("GET /think").orElseThrow().requests()).isBetween(2L, 22L);
       assertThat(r.total().errors().total()).isZero();
     }
   }

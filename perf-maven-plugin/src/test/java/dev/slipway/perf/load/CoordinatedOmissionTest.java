@@ -31,7 +31,7 @@ class CoordinatedOmissionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = new StallingServer(1, 100);
+    server = new StallingServer(1, StallingServer.STALL_MS);
   }
 
   @AfterAll
@@ -40,32 +40,58 @@ class CoordinatedOmissionTest {
   }
 
   @Test
-  void openModelShowsTheStallsInP99() throws Exception {
-    List<String> lines = new ArrayList<>();
-    LoadConfig cfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(RequestSpec.get("/work"), 1)),
+  void openModelRevealsTheStallsThatTheClosedModelHides() throws Exception {
+    List<String> openLines = new ArrayList<>();
+    LoadConfig openCfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(RequestSpec.get("/work"), 1)),
         WorkloadModel.OPEN, new ArrivalSchedule(List.of(Phase.constant(Duration.ofMillis(2500), 200))), null, 64, 1,
         Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(1), Map.of());
     Path hlog = dir.resolve("run.hlog");
+    List<String> closedLines = new ArrayList<>();
+    LoadConfig closedCfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(RequestSpec.get("/work"), 1)),
+        WorkloadModel.CLOSED, null, Duration.ofMillis(2500), 4, 1, Duration.ofMillis(500), Duration.ofSeconds(2),
+        Duration.ofSeconds(1), Map.of());
 
-    RunResult r = new LoadRunner(collect(lines)).run(cfg, 1, hlog);
+    RunResult open = new LoadRunner(collect(openLines)).run(openCfg, 1, hlog);
+    RunResult closed = new LoadRunner(collect(closedLines)).run(closedCfg, 1, null);
 
-    assertThat(r.model()).isEqualTo(WorkloadModel.OPEN);
-    assertThat(r.aborted()).isNull();
-    EndpointResult e = r.endpoint("GET /work").orElseThrow();
-    // 2 s measured at 200/s: every scheduled arrival is accounted for, as a response or an error.
-    assertThat(e.requests()).isBetween(398L, 402L);
-    assertThat(e.errors().total()).isZero();
-    // ~10 % of arrivals land in a stall and wait up to 100 ms for it to end.
-    assertThat(e.latency().p99()).as("open p99 shows the 100 ms stalls").isGreaterThan(50.0);
-    assertThat(e.latency().p50()).as("p50 is the service time").isLessThan(20.0);
-    assertThat(e.latency().max()).isLessThan(400.0);
-    assertThat(e.throughput()).isBetween(190.0, 210.0);
-    // The generator kept to the schedule: the stalls are the server's, not the client's.
-    assertThat(r.total().metrics().get("scheduledRate").value()).isCloseTo(200.0, within(1.0));
-    assertThat(r.total().metrics().get("achievedRate").value()).isBetween(180.0, 201.0);
-    assertThat(r.total().metrics().get("sendLag.p50").value()).isLessThan(5.0);
-    assertThat(r.total().allMetrics()).containsKey("achievedRate").containsKey(EndpointResult.P99);
-    assertThat(lines).anyMatch(l -> l.matches(".*req/s \\(scheduled (19[0-9]|20[0-9])/s\\)  errors 0  p99 .*"));
+    // Only relations below, no speed limits: a loaded CI machine slows every request, but it cannot make the open
+    // model's tail stop showing the stalls, nor make 4 connections see more than ~4 stalled requests per stall.
+    assertThat(open.model()).isEqualTo(WorkloadModel.OPEN);
+    assertThat(open.aborted()).isNull();
+    EndpointResult o = open.endpoint("GET /work").orElseThrow();
+    assertThat(o.errors().total()).isZero();
+    // ~10 % of arrivals land in a stall and wait up to 100 ms for it to end: p99 is a stalled arrival. Load on the
+    // machine only adds to a latency, so this lower bound (half a stall) cannot be broken by a slow runner.
+    assertThat(o.latency().p99()).as("open p99 shows the 100 ms stalls")
+        .isGreaterThan(StallingServer.STALL_MS / 2.0);
+    assertThat(o.latency().p99()).as("open p99 is the stalls, not the typical request (p50)")
+        .isGreaterThan(5 * o.latency().p50());
+
+    assertThat(closed.model()).isEqualTo(WorkloadModel.CLOSED);
+    assertThat(closed.aborted()).isNull();
+    EndpointResult c = closed.endpoint("GET /work").orElseThrow();
+    assertThat(c.errors().total()).isZero();
+    assertThat(c.latency().max()).as("the stalls did happen during the closed run")
+        .isGreaterThan(StallingServer.STALL_MS / 2.0);
+    assertThat(c.latency().p99()).as("closed p99 hides the stalls it saw in max (coordinated omission)")
+        .isLessThan(c.latency().max() / 2);
+    assertThat(o.latency().p99()).as("same server, same stalls: open p99 well above closed p99")
+        .isGreaterThan(3 * c.latency().p99());
+    assertThat(closedLines.get(0)).contains("closed model");
+
+    // 2 s measured at 200/s: every scheduled arrival is accounted for, as a response or an error. The count comes
+    // from intended send times, so it does not depend on how fast the machine is.
+    assertThat(o.requests()).isBetween(398L, 402L);
+    double scheduled = open.total().metrics().get("scheduledRate").value();
+    assertThat(scheduled).isCloseTo(200.0, within(1.0));
+    // The generator kept to the schedule, so the stalls are the server's, not the client's: as ratios to the
+    // schedule and to the reported tail rather than absolute speeds.
+    assertThat(open.total().metrics().get("achievedRate").value() / scheduled).isBetween(0.9, 1.01);
+    assertThat(o.throughput() / scheduled).isBetween(0.9, 1.05);
+    assertThat(open.total().metrics().get("sendLag.p50").value()).as("generator lag far below the tail it reports")
+        .isLessThan(o.latency().p99() / 10);
+    assertThat(open.total().allMetrics()).containsKey("achievedRate").containsKey(EndpointResult.P99);
+    assertThat(openLines).anyMatch(l -> l.matches(".*req/s \\(scheduled (19[0-9]|20[0-9])/s\\)  errors 0  p99 .*"));
     // The histogram log holds the interval histograms of the measured window.
     long logged = 0;
     HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
@@ -74,27 +100,8 @@ class CoordinatedOmissionTest {
       assertThat(h.getTag()).isEqualTo("GET_/work");
       logged += ((org.HdrHistogram.Histogram) h).getTotalCount();
     }
-    assertThat(logged).isEqualTo(e.requests());
+    assertThat(logged).isEqualTo(o.requests());
     assertThat(Files.readString(hlog)).contains("#[StartTime:");
-  }
-
-  @Test
-  void closedModelHidesTheStallsAndIsLabelledClosed() throws Exception {
-    List<String> lines = new ArrayList<>();
-    LoadConfig cfg = new LoadConfig(server.uri("/"), List.of(Scenario.of(RequestSpec.get("/work"), 1)),
-        WorkloadModel.CLOSED, null, Duration.ofMillis(2500), 4, 1, Duration.ofMillis(500), Duration.ofSeconds(2),
-        Duration.ofSeconds(1), Map.of());
-
-    RunResult r = new LoadRunner(collect(lines)).run(cfg, 1, null);
-
-    assertThat(r.model()).isEqualTo(WorkloadModel.CLOSED);
-    EndpointResult e = r.endpoint("GET /work").orElseThrow();
-    assertThat(e.errors().total()).isZero();
-    // 4 connections, ~1 ms per request: a few thousand requests, of which only the ~4 per stall were delayed.
-    assertThat(e.requests()).isGreaterThan(1000);
-    assertThat(e.latency().p99()).as("closed p99 hides the stalls (coordinated omission)").isLessThan(50.0);
-    assertThat(e.latency().max()).as("but the stalls did happen").isGreaterThan(50.0);
-    assertThat(lines.get(0)).contains("closed model");
   }
 
   static Log collect(List<String> lines) {

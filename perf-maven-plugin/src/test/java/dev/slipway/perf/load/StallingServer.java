@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * arriving then are held until the stall ends.
  */
 final class StallingServer implements AutoCloseable {
+  /** The stall the coordinated-omission proof uses: 100 ms of every second, like a long stop-the-world pause. */
+  static final long STALL_MS = 100;
   final HttpServer server;
   final AtomicLong requests = new AtomicLong();
   private final ExecutorService pool = Executors.newFixedThreadPool(64);
