@@ -11,6 +11,7 @@ import dev.slipway.ecssim.Scenario;
 import dev.slipway.ecssim.SimClock;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.MavenRun;
+import dev.slipway.testkit.Skopeo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -118,6 +119,8 @@ class DeployExampleIT {
     BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
     String expected = registry.hostPort() + "/hello-service@" + image.digest();
     assertThat(image.pushed()).isTrue();
+    String manifest = new Skopeo(registry).inspectRaw("docker://" + expected); // the registry serves what ECS will pull
+    assertThat(ImageBuildIT.sha256(manifest.getBytes(StandardCharsets.UTF_8))).isEqualTo(image.digest());
     assertThat(EcsSimulator.operations(sim.mutatingCalls())).containsExactly("RegisterTaskDefinition", "UpdateService");
     JsonNode registered = Json.mapper().readTree(sim.calls("RegisterTaskDefinition").get(0).requestBody());
     assertThat(registered.path("family").asText()).isEqualTo("hello-service");
@@ -143,7 +146,12 @@ class DeployExampleIT {
         .contains("SMOKE health: 200 in ")
         .contains("DONE staging runs hello-service:2")
         .contains("BUILD SUCCESS");
-    assertNoCanary(r.log());
+
+    // the -Pstaging pattern: the profile alone selects the environment
+    MavenRun.Result status = deploy("http://127.0.0.1:" + servicePort, "-Pstaging", "deploy:status").run();
+    assertThat(status.succeeded()).as(status.log()).isTrue();
+    assertThat(status.log()).contains("Task definition hello-service:2: running 2 / desired 2").contains(expected);
+    assertNoCanary(r.log() + status.log());
   }
 
   @Test
