@@ -112,7 +112,7 @@ class DeployExampleIT {
   void verifyThenDeployToStagingShipsTheDigestJustBuilt() throws Exception {
     assertThat(sim.service(CLUSTER, SERVICE).path("taskDefinition").asText()).endsWith("hello-service:1");
 
-    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "verify", "deploy:ecs", "-Denv=staging").run();
+    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "verify", "-Dperf.skip", "deploy:ecs", "-Denv=staging").run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
 
     // exactly the image this build pushed, by digest
@@ -182,7 +182,7 @@ class DeployExampleIT {
     });
     front.start();
 
-    MavenRun.Result r = deploy("http://127.0.0.1:" + front.getAddress().getPort(), "verify", "deploy:ecs",
+    MavenRun.Result r = deploy("http://127.0.0.1:" + front.getAddress().getPort(), "verify", "-Dperf.skip", "deploy:ecs",
         "-Denv=staging").run();
     assertThat(r.succeeded()).as(r.log()).isFalse();
     assertThat(r.log())

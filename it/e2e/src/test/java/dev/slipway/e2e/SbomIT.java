@@ -172,7 +172,7 @@ class SbomIT {
 
     Path project = exampleWithDependencies(dir);
     // verify: image:check runs too, reading the pushed image from the registry (no layout when pushing)
-    MavenRun.Result r = MavenRun.in(project).args("verify", "-DskipTests",
+    MavenRun.Result r = MavenRun.in(project).args("verify", "-DskipTests", "-Dperf.skip",
         "-Dimage.sbom.layerCacheDirectory=" + dir.resolve("layer-cache"),
         "-Dimage.from=" + registry.hostPort() + "/base/debianish:12",
         "-Dimage.to=" + registry.hostPort() + "/hello-service", "-Dimage.tags=sbom",

@@ -1,0 +1,57 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.common.Json;
+import dev.slipway.common.image.BuiltImage;
+import dev.slipway.testkit.MavenRun;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's main job on the example, as a CI pipeline runs it: {@code mvn verify} (image:build, image:sbom,
+ * perf:load against the service it just packaged, image:check, perf:compare), {@code perf:baseline} on the main
+ * branch, and a second {@code mvn verify} whose gate compares with that history.
+ */
+class PipelineIT {
+  @TempDir Path dir;
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void verifyRecordsABaselineAndTheNextBuildIsGatedAgainstIt() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    String port = "-Dperf.port=" + freePort();
+
+    MavenRun.Result first = MavenRun.in(project).args("verify", "-DskipTests", port, "perf:baseline").run();
+    assertThat(first.succeeded()).as(first.log()).isTrue();
+    assertThat(first.log()).contains("no baseline").contains("Nothing compared");
+    BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
+    assertThat(image.platforms()).hasSize(2);
+    assertThat(project.resolve("target/slipway/sbom")).isNotEmptyDirectory();
+    assertThat(project.resolve("target/slipway/check.json")).isRegularFile();
+    assertThat(project.resolve("target/slipway/perf/load-run-3.json")).isRegularFile();
+    Path history = project.resolve(".slipway/perf-history.jsonl");
+    assertThat(Files.readAllLines(history)).hasSize(3);
+
+    MavenRun.Result second = MavenRun.in(project).args("verify", "-DskipTests", port).run();
+    assertThat(second.succeeded()).as(second.log()).isTrue();
+    JsonNode compare = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
+    assertThat(compare.path("baseline").path("kind").asText()).isEqualTo("history");
+    assertThat(compare.path("baseline").path("runs").asInt()).isEqualTo(3);
+    assertThat(compare.path("current").path("runs").asInt()).isEqualTo(3);
+    assertThat(compare.path("metrics").size()).isGreaterThan(3);
+    // 3 runs against 3 cannot reach alpha 0.01 with Mann-Whitney: never a FAIL, and the report says how many runs
+    // would settle a difference
+    assertThat(compare.path("verdict").asText()).isNotEqualTo("FAIL");
+    assertThat(Files.readString(project.resolve("target/slipway/perf/compare.md"))).contains("greeting");
+  }
+}
