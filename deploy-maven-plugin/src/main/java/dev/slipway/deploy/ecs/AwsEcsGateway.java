@@ -203,6 +203,24 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());
   }
 
+  @Override
+  public ServiceView restoreService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
+      com.fasterxml.jackson.databind.JsonNode deploymentConfiguration) throws AwsException {
+    UpdateServiceRequest.Builder b = UpdateServiceRequest.builder().cluster(cluster).service(service);
+    if (taskDefinitionArn != null) {
+      b.taskDefinition(taskDefinitionArn);
+    }
+    if (desiredCount != null) {
+      b.desiredCount(desiredCount);
+    }
+    if (deploymentConfiguration != null && !deploymentConfiguration.isEmpty()) {
+      b.deploymentConfiguration(SdkJson.<DeploymentConfiguration>read(deploymentConfiguration,
+          DeploymentConfiguration.builder()));
+    }
+    UpdateServiceRequest request = b.build();
+    return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());
+  }
+
   private static DeploymentConfiguration configuration(DeploymentSettings s) {
     DeploymentConfiguration.Builder b = DeploymentConfiguration.builder()
         .strategy(s.strategy())

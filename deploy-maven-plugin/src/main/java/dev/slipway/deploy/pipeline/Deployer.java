@@ -429,6 +429,19 @@ public final class Deployer {
     }
   }
 
+  /** Sends the snapshot's deployment configuration back when the service no longer has it; a no-op otherwise. */
+  private void restoreDeploymentConfiguration(EnvironmentSpec env) throws AwsException {
+    var recorded = ctx.snapshot.deploymentConfiguration;
+    if (recorded == null || recorded.isEmpty()) {
+      return;
+    }
+    ServiceView now = gateway.service(env.cluster(), env.service());
+    if (now != null && !recorded.equals(now.deploymentConfiguration())) {
+      log.warn("ROLLBACK restoring the deployment configuration the snapshot recorded: " + recorded);
+      gateway.restoreService(env.cluster(), env.service(), null, null, recorded);
+    }
+  }
+
   private RollbackResult rollbackOnce(String reason, boolean ecsRolledBack) throws InterruptedException {
     synchronized (rollbackLock) {
       if (rollbackResult != null || finished) {
@@ -465,16 +478,17 @@ public final class Deployer {
             log.warn("ROLLBACK StopServiceDeployment refused (" + e.getMessage() + "); falling back to UpdateService");
             rb.method = "UpdateService";
             rb.requestedAt = clock.now();
-            gateway.updateService(env.cluster(), env.service(), ctx.snapshot.taskDefinition,
-                ctx.snapshot.desiredCount, null);
+            gateway.restoreService(env.cluster(), env.service(), ctx.snapshot.taskDefinition,
+                ctx.snapshot.desiredCount, ctx.snapshot.deploymentConfiguration);
           }
         } else {
           rb.method = "UpdateService";
           rb.requestedAt = clock.now();
           log.warn("ROLLBACK updating " + env.service() + " back to "
               + DeploymentWatcher.shortArn(ctx.snapshot.taskDefinition) + " (" + reason + ")");
-          gateway.updateService(env.cluster(), env.service(), ctx.snapshot.taskDefinition, ctx.snapshot.desiredCount,
-              null);
+          // the deployment configuration goes back too: the deployment may have changed strategy, percents or breaker
+          gateway.restoreService(env.cluster(), env.service(), ctx.snapshot.taskDefinition, ctx.snapshot.desiredCount,
+              ctx.snapshot.deploymentConfiguration);
         }
       }
       ctx.journal.step(Step.ROLLBACK.name(), rb.requestedAt, "STARTED", rb.method + ": " + reason);
@@ -483,6 +497,16 @@ public final class Deployer {
       rb.succeeded = stable.succeeded();
       rb.detail = stable.reason();
       rb.stableAt = stable.succeeded() ? stable.decidedAt() : null;
+      if (rb.succeeded && !"UpdateService".equals(rb.method)) {
+        // ECS's own rollback and StopServiceDeployment restore the revision, not the settings this deployment sent
+        try {
+          restoreDeploymentConfiguration(env);
+        } catch (AwsException e) {
+          rb.detail += "; but restoring the deployment configuration failed (" + e.getMessage() + "): set it by hand"
+              + " from /snapshot/deploymentConfiguration in " + ctx.journal.file();
+          log.error("ROLLBACK " + rb.detail);
+        }
+      }
     } catch (AwsException e) {
       rb.succeeded = false;
       rb.detail = e.getMessage();
