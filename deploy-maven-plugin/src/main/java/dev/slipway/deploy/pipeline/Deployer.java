@@ -186,6 +186,8 @@ public final class Deployer {
   private JournalRecord updateAndVerify(EnvironmentSpec env, TaskDefinitionView registered)
       throws DeployFailedException, InterruptedException {
     JournalRecord record = ctx.journal.record();
+    // the step under way, so that an AWS or unexpected error is blamed on the step that raised it
+    Step step = Step.UPDATE;
     try {
       updateIssued = true;
       ServiceView updated = gateway.updateService(env.cluster(), env.service(), registered.arn(), env.desiredCount(),
@@ -204,6 +206,7 @@ public final class Deployer {
       log.info("UPDATE started deployment " + ctx.deploymentId + " of " + DeploymentWatcher.shortArn(registered.arn()));
 
       // WAIT
+      step = Step.WAIT;
       DeploymentWatcher.Outcome waited = ctx.watcher.awaitDeployment(env.cluster(), env.service(), ctx.deploymentId,
           ctx.serviceDeploymentArn, registered.arn(), env.timeouts().deployment(), env.timeouts().pollInterval(),
           () -> aborted);
@@ -214,6 +217,7 @@ public final class Deployer {
       log.info("WAIT " + waited.reason());
 
       // HEALTH
+      step = Step.HEALTH;
       CheckResult health = health(env, updated);
       if (!health.passed()) {
         return failAndRollBack(Step.HEALTH, health.detail(), health.decidedAt(), false);
@@ -224,6 +228,7 @@ public final class Deployer {
       }
 
       // SMOKE
+      step = Step.SMOKE;
       if (!env.smokeTests().isEmpty()) {
         CheckResult smoke = new SmokeTestRunner(probe, clock::now, log).run(env.baseUrl(), env.smokeTests());
         if (!smoke.passed()) {
@@ -246,9 +251,9 @@ public final class Deployer {
       }
       return failAndRollBack(Step.SMOKE, "interrupted", clock.now(), false);
     } catch (AwsException e) {
-      return failAndRollBack(Step.WAIT, "AWS call failed: " + e.getMessage(), clock.now(), false);
+      return failAndRollBack(step, "AWS call failed: " + e.getMessage(), clock.now(), false);
     } catch (RuntimeException e) {
-      return failAndRollBack(Step.WAIT, "unexpected error: " + e, clock.now(), false);
+      return failAndRollBack(step, "unexpected error: " + e, clock.now(), false);
     }
   }
 

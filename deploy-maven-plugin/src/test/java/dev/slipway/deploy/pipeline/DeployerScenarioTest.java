@@ -192,6 +192,45 @@ class DeployerScenarioTest {
   }
 
   @Test
+  void anAwsErrorDuringHealthIsBlamedOnHealthNotWait() throws Exception {
+    Scenario s = SimWorld.scenario();
+    // a target group the simulator does not know: DescribeTargetHealth answers TargetGroupNotFound during HEALTH
+    s.clusters.get(0).services.get(0).loadBalancers.add(SimWorld.JSON.createObjectNode()
+        .put("targetGroupArn", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/gone/0123456789abcdef")
+        .put("containerName", "web").put("containerPort", 8080));
+    try (SimWorld w = new SimWorld(s)) {
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(w.staging(), journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("failed at HEALTH: AWS call failed")
+          .hasMessageContaining("TargetGroupNotFound")
+          .hasMessageContaining("Rolled back");
+      JournalRecord last = Journal.readLast(journals, "staging");
+      assertThat(last.failure).startsWith("HEALTH: ");
+      assertThat(last.steps).filteredOn(e -> "FAILED".equals(e.outcome)).extracting(e -> e.step)
+          .containsExactly("HEALTH");
+      assertThat(last.steps).filteredOn(e -> "WAIT".equals(e.step)).extracting(e -> e.outcome).containsExactly("OK");
+    }
+  }
+
+  @Test
+  void anUnexpectedErrorDuringSmokeIsBlamedOnSmoke() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      EnvironmentSpec e = w.staging();
+      // built without the POM factory's URL checks: the runner's own URI parsing throws during SMOKE
+      EnvironmentSpec badBase = new EnvironmentSpec(e.name(), e.region(), e.cluster(), e.service(), e.containers(),
+          null, e.strategy(), 100, 200, null, null, null, true, true, e.healthCheck(), w.baseUrl() + "/a b",
+          e.smokeTests(), false, e.timeouts());
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(badBase, journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("failed at SMOKE: unexpected error")
+          .hasMessageContaining("Rolled back");
+      JournalRecord last = Journal.readLast(journals, "staging");
+      assertThat(last.steps).filteredOn(x -> "FAILED".equals(x.outcome)).extracting(x -> x.step)
+          .containsExactly("SMOKE");
+    }
+  }
+
+  @Test
   void smokeFailureRollsBack() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
       w.body = "{\"status\":\"DOWN\"}";
