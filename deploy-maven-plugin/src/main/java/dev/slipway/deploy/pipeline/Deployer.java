@@ -427,6 +427,10 @@ public final class Deployer {
     log.warn("Interrupted during the deployment to " + ctx.env.name() + ": rolling back before exiting");
     try {
       RollbackResult r = rollbackOnce("interrupted (Ctrl-C)", false);
+      if ("NONE".equals(r.method())) {
+        log.warn("Interrupted just as the deployment finished: " + r.detail());
+        return;
+      }
       log.warn("Rollback after interrupt " + (r.succeeded() ? "succeeded: " : "FAILED: ") + r.detail()
           + " (journal " + ctx.journal.file() + ")");
     } catch (InterruptedException e) {
@@ -447,10 +451,17 @@ public final class Deployer {
     }
   }
 
-  private RollbackResult rollbackOnce(String reason, boolean ecsRolledBack) throws InterruptedException {
+  /**
+   * Rolls back unless someone already did (then returns their result) or the deployment finished meanwhile (then
+   * returns a result with method {@code NONE}): never null, as the shutdown hook can lose the race with DONE.
+   */
+  RollbackResult rollbackOnce(String reason, boolean ecsRolledBack) throws InterruptedException {
     synchronized (rollbackLock) {
-      if (rollbackResult != null || finished) {
+      if (rollbackResult != null) {
         return rollbackResult;
+      }
+      if (finished) {
+        return new RollbackResult(false, "NONE", "the deployment had already finished; nothing was rolled back");
       }
       rollbackResult = doRollback(reason, ecsRolledBack);
       return rollbackResult;

@@ -397,6 +397,22 @@ class DeployerScenarioTest {
   }
 
   @Test
+  void aRollbackRequestedAfterTheDeploymentFinishedAnswersInsteadOfNull() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      Deployer deployer = w.deployer();
+      assertThat(deployer.deploy(w.request(w.staging(), journals)).outcome).isEqualTo("SUCCEEDED");
+      // what the shutdown hook reaches when DONE wins the race after the hook's own check
+      Deployer.RollbackResult late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
+      assertThat(late).isNotNull();
+      assertThat(late.succeeded()).isFalse();
+      assertThat(late.method()).isEqualTo("NONE");
+      deployer.onShutdown();
+      assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService");
+      assertThat(Journal.readLast(journals, "staging").outcome).isEqualTo("SUCCEEDED");
+    }
+  }
+
+  @Test
   void productionInBatchModeWithoutConfirmationIsRefusedBeforeAnyChange() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
       EnvironmentSpec prod = w.env("production", true);
