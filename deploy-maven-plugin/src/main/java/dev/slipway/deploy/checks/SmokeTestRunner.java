@@ -54,7 +54,8 @@ public final class SmokeTestRunner {
     return null;
   }
 
-  static URI resolve(String baseUrl, String path) {
+  /** The URL a smoke test requests: {@code path} when absolute, else {@code path} on {@code baseUrl}. */
+  public static URI resolve(String baseUrl, String path) {
     if (path.startsWith("http://") || path.startsWith("https://")) {
       return URI.create(path);
     }

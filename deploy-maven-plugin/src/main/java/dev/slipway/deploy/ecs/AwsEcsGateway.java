@@ -55,27 +55,59 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
   private final StsClient roleSts;
 
   public AwsEcsGateway(AwsSettings settings) {
-    this.http = UrlConnectionHttpClient.builder()
+    this(settings, UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(10))
         .socketTimeout(Duration.ofSeconds(60))
-        .build();
-    AwsCredentialsProvider base = settings.profile() != null
-        ? ProfileCredentialsProvider.builder().profileName(settings.profile()).build()
-        : DefaultCredentialsProvider.builder().build();
-    this.baseCredentials = base;
-    if (settings.roleArn() != null) {
-      this.roleSts = configure(StsClient.builder(), settings, base).build();
-      this.credentials = StsAssumeRoleCredentialsProvider.builder()
-          .stsClient(roleSts)
-          .refreshRequest(r -> r.roleArn(settings.roleArn()).roleSessionName("slipway-deploy"))
-          .build();
-    } else {
-      this.roleSts = null;
-      this.credentials = base;
+        .build());
+  }
+
+  /** Takes ownership of {@code http}: it is closed with the gateway, or at once if the gateway cannot be built. */
+  AwsEcsGateway(AwsSettings settings, SdkHttpClient http) {
+    this.http = http;
+    // a client that fails to build (no region, a bad endpoint) must not leak the HTTP client or those built before it
+    List<AutoCloseable> built = new ArrayList<>();
+    try {
+      AwsCredentialsProvider base = settings.profile() != null
+          ? ProfileCredentialsProvider.builder().profileName(settings.profile()).build()
+          : DefaultCredentialsProvider.builder().build();
+      if (base instanceof AutoCloseable c) {
+        built.add(c);
+      }
+      this.baseCredentials = base;
+      if (settings.roleArn() != null) {
+        this.roleSts = configure(StsClient.builder(), settings, base).build();
+        built.add(roleSts);
+        this.credentials = StsAssumeRoleCredentialsProvider.builder()
+            .stsClient(roleSts)
+            .refreshRequest(r -> r.roleArn(settings.roleArn()).roleSessionName("slipway-deploy"))
+            .build();
+        if (credentials instanceof AutoCloseable c) {
+          built.add(c);
+        }
+      } else {
+        this.roleSts = null;
+        this.credentials = base;
+      }
+      this.ecs = configure(EcsClient.builder(), settings, credentials).build();
+      built.add(ecs);
+      this.sts = configure(StsClient.builder(), settings, credentials).build();
+      built.add(sts);
+      this.elb = configure(ElasticLoadBalancingV2Client.builder(), settings, credentials).build();
+    } catch (RuntimeException | Error e) {
+      for (int i = built.size() - 1; i >= 0; i--) {
+        closeQuietly(built.get(i), e);
+      }
+      closeQuietly(http, e);
+      throw e;
     }
-    this.ecs = configure(EcsClient.builder(), settings, credentials).build();
-    this.sts = configure(StsClient.builder(), settings, credentials).build();
-    this.elb = configure(ElasticLoadBalancingV2Client.builder(), settings, credentials).build();
+  }
+
+  private static void closeQuietly(AutoCloseable c, Throwable primary) {
+    try {
+      c.close();
+    } catch (Exception suppressed) {
+      primary.addSuppressed(suppressed);
+    }
   }
 
   private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
@@ -198,6 +230,24 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     }
     if (settings != null) {
       b.deploymentConfiguration(configuration(settings));
+    }
+    UpdateServiceRequest request = b.build();
+    return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());
+  }
+
+  @Override
+  public ServiceView restoreService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
+      com.fasterxml.jackson.databind.JsonNode deploymentConfiguration) throws AwsException {
+    UpdateServiceRequest.Builder b = UpdateServiceRequest.builder().cluster(cluster).service(service);
+    if (taskDefinitionArn != null) {
+      b.taskDefinition(taskDefinitionArn);
+    }
+    if (desiredCount != null) {
+      b.desiredCount(desiredCount);
+    }
+    if (deploymentConfiguration != null && !deploymentConfiguration.isEmpty()) {
+      b.deploymentConfiguration(SdkJson.<DeploymentConfiguration>read(deploymentConfiguration,
+          DeploymentConfiguration.builder()));
     }
     UpdateServiceRequest request = b.build();
     return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());

@@ -39,6 +39,14 @@ public interface EcsGateway {
   ServiceView updateService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
       DeploymentSettings settings) throws AwsException;
 
+  /**
+   * Mutating: puts the service back as a snapshot recorded it: {@code taskDefinitionArn} (null keeps the current one),
+   * {@code desiredCount} (null keeps it) and {@code deploymentConfiguration} exactly as {@link ServiceView} rendered it
+   * (null keeps the current one). Returns the service as ECS answered.
+   */
+  ServiceView restoreService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
+      JsonNode deploymentConfiguration) throws AwsException;
+
   /** The service deployment (DescribeServiceDeployments), or null if ECS does not know it. */
   ServiceDeploymentView serviceDeployment(String arn) throws AwsException;
 

@@ -1,16 +1,14 @@
 package dev.slipway.deploy.mojo;
 
 import dev.slipway.common.InvalidInputException;
-import dev.slipway.deploy.checks.SmokeTestSpec;
-import dev.slipway.deploy.pipeline.Durations;
+import dev.slipway.deploy.pipeline.EnvironmentFactory;
 import dev.slipway.deploy.pipeline.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * One {@code <environment>} of the plugin configuration, as Maven fills it in. {@link #toSpec} validates it into the
- * core's {@link EnvironmentSpec}, naming the offending element and the accepted values.
+ * One {@code <environment>} of the plugin configuration, as Maven fills it in. Validation into the core's
+ * {@link EnvironmentSpec} is {@link EnvironmentFactory}'s job.
  */
 public class Environment {
   /** The name selected with -Denv (e.g. staging, production). Required. */
@@ -52,45 +50,15 @@ public class Environment {
   /** How often ECS is polled while waiting, e.g. 15s. */
   String pollInterval = "15s";
 
+  /** Hands the POM values to the core's {@link EnvironmentFactory}, which validates them. */
   EnvironmentSpec toSpec(String defaultRegion) throws InvalidInputException {
-    String where = "<environment> '" + (name == null ? "?" : name) + "'";
-    require(name, "<environments>/<environment>/<name>");
-    require(cluster, where + " <cluster>");
-    require(service, where + " <service>");
-    EnvironmentSpec.Strategy s;
-    try {
-      s = strategy == null ? EnvironmentSpec.Strategy.ROLLING
-          : EnvironmentSpec.Strategy.valueOf(strategy.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(where + " <strategy>: '" + strategy
-          + "' is not one of ROLLING, BLUE_GREEN, CANARY, LINEAR");
+    List<EnvironmentFactory.SmokeTestInput> smoke = new ArrayList<>();
+    for (SmokeTest t : smokeTests) {
+      smoke.add(t.toInput());
     }
-    if (desiredCount != null && desiredCount < 0) {
-      throw new InvalidInputException(where + " <desiredCount>: " + desiredCount + " must be 0 or more");
-    }
-    if (minHealthyPercent != null && (minHealthyPercent < 0 || minHealthyPercent > 100)) {
-      throw new InvalidInputException(where + " <minHealthyPercent>: " + minHealthyPercent + " must be 0..100");
-    }
-    if (maxPercent != null && maxPercent < 100) {
-      throw new InvalidInputException(where + " <maxPercent>: " + maxPercent + " must be at least 100");
-    }
-    List<SmokeTestSpec> smoke = new ArrayList<>();
-    for (int i = 0; i < smokeTests.size(); i++) {
-      smoke.add(smokeTests.get(i).toSpec(where + " <smokeTests>[" + i + "]", baseUrl));
-    }
-    var timeouts = new EnvironmentSpec.Timeouts(
-        Durations.parse(timeout, where + " <timeout>"),
-        Durations.parse(rollbackTimeout, where + " <rollbackTimeout>"),
-        Durations.parse(pollInterval, where + " <pollInterval>"));
-    return new EnvironmentSpec(name, region != null ? region : defaultRegion, cluster, service, containers,
-        desiredCount, s, minHealthyPercent, maxPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes,
-        circuitBreaker, circuitBreakerRollback, healthCheck == null ? null : healthCheck.toSpec(where), baseUrl, smoke,
-        requireConfirmation, timeouts);
-  }
-
-  static void require(String value, String element) throws InvalidInputException {
-    if (value == null || value.isBlank()) {
-      throw new InvalidInputException(element + " is required");
-    }
+    return EnvironmentFactory.create(new EnvironmentFactory.Input(name, region, cluster, service, containers,
+        desiredCount, strategy, minHealthyPercent, maxPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes,
+        circuitBreaker, circuitBreakerRollback, healthCheck == null ? null : healthCheck.toInput(), baseUrl, smoke,
+        requireConfirmation, timeout, rollbackTimeout, pollInterval), defaultRegion);
   }
 }

@@ -1,8 +1,6 @@
 package dev.slipway.deploy.mojo;
 
-import dev.slipway.common.InvalidInputException;
-import dev.slipway.deploy.checks.HealthCheckSpec;
-import dev.slipway.deploy.pipeline.Durations;
+import dev.slipway.deploy.pipeline.EnvironmentFactory;
 
 /** {@code <healthCheck>} of an environment. */
 public class HealthCheck {
@@ -19,16 +17,8 @@ public class HealthCheck {
   /** Timeout of one request (default 10s). */
   String requestTimeout = "10s";
 
-  HealthCheckSpec toSpec(String where) throws InvalidInputException {
-    Environment.require(url, where + " <healthCheck><url>");
-    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new InvalidInputException(where + " <healthCheck><url>: '" + url + "' must start with http:// or https://");
-    }
-    if (attempts < 1) {
-      throw new InvalidInputException(where + " <healthCheck><attempts>: " + attempts + " must be at least 1");
-    }
-    return new HealthCheckSpec(url, Durations.parse(initialDelay, where + " <healthCheck><initialDelay>"), attempts,
-        Durations.parse(interval, where + " <healthCheck><interval>"), expectedStatus,
-        Durations.parse(requestTimeout, where + " <healthCheck><requestTimeout>"));
+  EnvironmentFactory.HealthCheckInput toInput() {
+    return new EnvironmentFactory.HealthCheckInput(url, initialDelay, attempts, interval, expectedStatus,
+        requestTimeout);
   }
 }

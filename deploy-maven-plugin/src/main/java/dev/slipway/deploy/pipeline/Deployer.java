@@ -186,6 +186,8 @@ public final class Deployer {
   private JournalRecord updateAndVerify(EnvironmentSpec env, TaskDefinitionView registered)
       throws DeployFailedException, InterruptedException {
     JournalRecord record = ctx.journal.record();
+    // the step under way, so that an AWS or unexpected error is blamed on the step that raised it
+    Step step = Step.UPDATE;
     try {
       updateIssued = true;
       ServiceView updated = gateway.updateService(env.cluster(), env.service(), registered.arn(), env.desiredCount(),
@@ -204,6 +206,7 @@ public final class Deployer {
       log.info("UPDATE started deployment " + ctx.deploymentId + " of " + DeploymentWatcher.shortArn(registered.arn()));
 
       // WAIT
+      step = Step.WAIT;
       DeploymentWatcher.Outcome waited = ctx.watcher.awaitDeployment(env.cluster(), env.service(), ctx.deploymentId,
           ctx.serviceDeploymentArn, registered.arn(), env.timeouts().deployment(), env.timeouts().pollInterval(),
           () -> aborted);
@@ -214,6 +217,7 @@ public final class Deployer {
       log.info("WAIT " + waited.reason());
 
       // HEALTH
+      step = Step.HEALTH;
       CheckResult health = health(env, updated);
       if (!health.passed()) {
         return failAndRollBack(Step.HEALTH, health.detail(), health.decidedAt(), false);
@@ -224,6 +228,7 @@ public final class Deployer {
       }
 
       // SMOKE
+      step = Step.SMOKE;
       if (!env.smokeTests().isEmpty()) {
         CheckResult smoke = new SmokeTestRunner(probe, clock::now, log).run(env.baseUrl(), env.smokeTests());
         if (!smoke.passed()) {
@@ -246,9 +251,9 @@ public final class Deployer {
       }
       return failAndRollBack(Step.SMOKE, "interrupted", clock.now(), false);
     } catch (AwsException e) {
-      return failAndRollBack(Step.WAIT, "AWS call failed: " + e.getMessage(), clock.now(), false);
+      return failAndRollBack(step, "AWS call failed: " + e.getMessage(), clock.now(), false);
     } catch (RuntimeException e) {
-      return failAndRollBack(Step.WAIT, "unexpected error: " + e, clock.now(), false);
+      return failAndRollBack(step, "unexpected error: " + e, clock.now(), false);
     }
   }
 
@@ -422,6 +427,10 @@ public final class Deployer {
     log.warn("Interrupted during the deployment to " + ctx.env.name() + ": rolling back before exiting");
     try {
       RollbackResult r = rollbackOnce("interrupted (Ctrl-C)", false);
+      if ("NONE".equals(r.method())) {
+        log.warn("Interrupted just as the deployment finished: " + r.detail());
+        return;
+      }
       log.warn("Rollback after interrupt " + (r.succeeded() ? "succeeded: " : "FAILED: ") + r.detail()
           + " (journal " + ctx.journal.file() + ")");
     } catch (InterruptedException e) {
@@ -429,10 +438,30 @@ public final class Deployer {
     }
   }
 
-  private RollbackResult rollbackOnce(String reason, boolean ecsRolledBack) throws InterruptedException {
+  /** Sends the snapshot's deployment configuration back when the service no longer has it; a no-op otherwise. */
+  private void restoreDeploymentConfiguration(EnvironmentSpec env) throws AwsException {
+    var recorded = ctx.snapshot.deploymentConfiguration;
+    if (recorded == null || recorded.isEmpty()) {
+      return;
+    }
+    ServiceView now = gateway.service(env.cluster(), env.service());
+    if (now != null && !recorded.equals(now.deploymentConfiguration())) {
+      log.warn("ROLLBACK restoring the deployment configuration the snapshot recorded: " + recorded);
+      gateway.restoreService(env.cluster(), env.service(), null, null, recorded);
+    }
+  }
+
+  /**
+   * Rolls back unless someone already did (then returns their result) or the deployment finished meanwhile (then
+   * returns a result with method {@code NONE}): never null, as the shutdown hook can lose the race with DONE.
+   */
+  RollbackResult rollbackOnce(String reason, boolean ecsRolledBack) throws InterruptedException {
     synchronized (rollbackLock) {
-      if (rollbackResult != null || finished) {
+      if (rollbackResult != null) {
         return rollbackResult;
+      }
+      if (finished) {
+        return new RollbackResult(false, "NONE", "the deployment had already finished; nothing was rolled back");
       }
       rollbackResult = doRollback(reason, ecsRolledBack);
       return rollbackResult;
@@ -465,16 +494,17 @@ public final class Deployer {
             log.warn("ROLLBACK StopServiceDeployment refused (" + e.getMessage() + "); falling back to UpdateService");
             rb.method = "UpdateService";
             rb.requestedAt = clock.now();
-            gateway.updateService(env.cluster(), env.service(), ctx.snapshot.taskDefinition,
-                ctx.snapshot.desiredCount, null);
+            gateway.restoreService(env.cluster(), env.service(), ctx.snapshot.taskDefinition,
+                ctx.snapshot.desiredCount, ctx.snapshot.deploymentConfiguration);
           }
         } else {
           rb.method = "UpdateService";
           rb.requestedAt = clock.now();
           log.warn("ROLLBACK updating " + env.service() + " back to "
               + DeploymentWatcher.shortArn(ctx.snapshot.taskDefinition) + " (" + reason + ")");
-          gateway.updateService(env.cluster(), env.service(), ctx.snapshot.taskDefinition, ctx.snapshot.desiredCount,
-              null);
+          // the deployment configuration goes back too: the deployment may have changed strategy, percents or breaker
+          gateway.restoreService(env.cluster(), env.service(), ctx.snapshot.taskDefinition, ctx.snapshot.desiredCount,
+              ctx.snapshot.deploymentConfiguration);
         }
       }
       ctx.journal.step(Step.ROLLBACK.name(), rb.requestedAt, "STARTED", rb.method + ": " + reason);
@@ -483,6 +513,16 @@ public final class Deployer {
       rb.succeeded = stable.succeeded();
       rb.detail = stable.reason();
       rb.stableAt = stable.succeeded() ? stable.decidedAt() : null;
+      if (rb.succeeded && !"UpdateService".equals(rb.method)) {
+        // ECS's own rollback and StopServiceDeployment restore the revision, not the settings this deployment sent
+        try {
+          restoreDeploymentConfiguration(env);
+        } catch (AwsException e) {
+          rb.detail += "; but restoring the deployment configuration failed (" + e.getMessage() + "): set it by hand"
+              + " from /snapshot/deploymentConfiguration in " + ctx.journal.file();
+          log.error("ROLLBACK " + rb.detail);
+        }
+      }
     } catch (AwsException e) {
       rb.succeeded = false;
       rb.detail = e.getMessage();

@@ -1,9 +1,8 @@
 package dev.slipway.deploy.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.InvalidInputException;
-import dev.slipway.common.Json;
 import dev.slipway.common.Log;
+import dev.slipway.common.image.BuiltImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +35,17 @@ public final class ImageSelector {
       throw new InvalidInputException(imageJson + ": file not found; run image:build first (it writes this file) "
           + "or set deploy.image to the image to deploy");
     }
-    JsonNode root = Json.readFile(imageJson, JsonNode.class, "image:build's image.json");
-    if (root.path("schemaVersion").asInt(0) != 1) {
-      throw new InvalidInputException(imageJson + " at /schemaVersion: expected 1, found "
-          + root.path("schemaVersion"));
-    }
-    String repository = root.path("repository").asText("");
-    String digest = root.path("digest").asText("");
+    // the shared schema: version check, required members, and file:line:column for a malformed or mistyped file
+    BuiltImage built = BuiltImage.read(imageJson);
+    String repository = built.repository().strip();
+    String digest = built.digest();
     if (repository.isEmpty()) {
       throw new InvalidInputException(imageJson + " at /repository: missing; expected the image's registry/repository");
     }
     if (!ImageReference.isDigest(digest)) {
       throw new InvalidInputException(imageJson + " at /digest: '" + digest + "' is not sha256:<64 hex>");
     }
-    if (root.has("pushed") && !root.path("pushed").asBoolean()) {
+    if (!built.pushed()) {
       throw new InvalidInputException(imageJson + " at /pushed: false: the image was only written to an OCI layout, "
           + "ECS cannot pull it. Build with push enabled or set deploy.image");
     }

@@ -19,6 +19,10 @@ import java.time.Instant;
  * {@code last.json} alone.
  */
 public final class Rollbacker {
+  /** What DescribeTaskDefinition answers for a revision that does not exist (or a malformed reference). */
+  private static final java.util.Set<String> NOT_FOUND = java.util.Set.of("ClientException",
+      "InvalidParameterException");
+
   private final EcsGateway gateway;
   private final Clock clock;
   private final Redactor redactor;
@@ -45,9 +49,12 @@ public final class Rollbacker {
     }
     TaskDefinitionView current = gateway.taskDefinition(svc.taskDefinition());
     String target;
+    // where the target came from, so that "cannot be found" points at what the user should fix
+    String source;
     if (request.toRevision() != null && !request.toRevision().isBlank()) {
       String r = request.toRevision().strip();
       target = r.matches("\\d+") ? current.family() + ":" + r : r;
+      source = "deploy.toRevision";
     } else {
       JournalRecord last = Journal.readLast(request.journalRoot(), env.name());
       if (last.snapshot == null || last.snapshot.taskDefinition == null) {
@@ -55,13 +62,18 @@ public final class Rollbacker {
             + " at /snapshot/taskDefinition: missing; pass -Ddeploy.toRevision=<revision> instead");
       }
       target = last.snapshot.taskDefinition;
+      source = Journal.lastFile(request.journalRoot(), env.name()) + " at /snapshot/taskDefinition";
     }
     TaskDefinitionView to;
     try {
       to = gateway.taskDefinition(target);
     } catch (AwsException e) {
-      throw new InvalidInputException("deploy.toRevision: task definition '" + target + "' cannot be found ("
-          + e.getMessage() + ")");
+      if (!NOT_FOUND.contains(e.code())) {
+        throw e; // throttling, expired credentials, AWS down: the environment's problem, not the revision's
+      }
+      throw new InvalidInputException(source + ": task definition '" + target + "' cannot be found ("
+          + e.getMessage() + ")" + (source.startsWith("deploy.") ? ""
+              : "; pass -Ddeploy.toRevision=<revision> to roll back to another revision"));
     }
     if (to.arn().equals(svc.taskDefinition())) {
       log.info("ROLLBACK " + env.service() + " already runs " + DeploymentWatcher.shortArn(to.arn())

@@ -74,6 +74,28 @@ class AwsEcsGatewayTest {
   }
 
   @Test
+  void aClientThatCannotBeBuiltDoesNotLeakTheHttpClient() {
+    java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+    software.amazon.awssdk.http.SdkHttpClient recording = new software.amazon.awssdk.http.SdkHttpClient() {
+      @Override
+      public software.amazon.awssdk.http.ExecutableHttpRequest prepareRequest(
+          software.amazon.awssdk.http.HttpExecuteRequest request) {
+        throw new IllegalStateException("no request is expected");
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    };
+    // an endpoint without a scheme: the SDK's client builder refuses it
+    assertThatThrownBy(() -> new AwsEcsGateway(new AwsSettings("eu-west-1", null,
+        "arn:aws:iam::123456789012:role/deployer", java.net.URI.create("127.0.0.1"), 2), recording))
+        .isInstanceOf(RuntimeException.class).hasMessageContaining("endpointOverride");
+    assertThat(closed.get()).isEqualTo(1);
+  }
+
+  @Test
   void serviceErrorsNameOperationCodeAndAttempts() throws Exception {
     try (AwsEcsGateway g = new AwsEcsGateway(new AwsSettings("eu-west-1", null, null, sim.endpoint(), 2))) {
       assertThatThrownBy(() -> g.service("missing", "web"))

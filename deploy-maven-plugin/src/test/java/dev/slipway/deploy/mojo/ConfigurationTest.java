@@ -62,6 +62,27 @@ class ConfigurationTest {
   }
 
   @Test
+  void malformedUrlsFailWhenTheConfigurationIsReadNotDuringTheDeployment() {
+    Environment h = staging();
+    h.healthCheck = new HealthCheck();
+    h.healthCheck.url = "https://staging.example/he alth";
+    assertThatThrownBy(() -> h.toSpec(null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("<environment> 'staging' <healthCheck><url>: 'https://staging.example/he alth' is not a "
+            + "valid URL");
+    Environment s = staging();
+    SmokeTest smoke = new SmokeTest();
+    smoke.path = "/orders?q=a b";
+    s.smokeTests = List.of(smoke);
+    s.baseUrl = "https://staging.example";
+    assertThatThrownBy(() -> s.toSpec(null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("<environment> 'staging' <smokeTests>[0] <path>: '/orders?q=a b'");
+    Environment b = staging();
+    b.baseUrl = "https://";
+    assertThatThrownBy(() -> b.toSpec(null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("<environment> 'staging' <baseUrl>");
+  }
+
+  @Test
   void unknownEnvironmentListsTheKnownOnes() throws Exception {
     List<EnvironmentSpec> envs = List.of(staging().toSpec(null), prod().toSpec(null));
     assertThatThrownBy(() -> Environments.select(envs, "qa"))

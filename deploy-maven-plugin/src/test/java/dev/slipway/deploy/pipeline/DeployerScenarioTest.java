@@ -133,6 +133,103 @@ class DeployerScenarioTest {
     }
   }
 
+  /** Staging with rollout settings unlike the service's own (100 %, 200 %, breaker rolls back). */
+  private static EnvironmentSpec changedSettings(SimWorld w, EnvironmentSpec.Timeouts timeouts) {
+    EnvironmentSpec e = w.staging();
+    return new EnvironmentSpec(e.name(), e.region(), e.cluster(), e.service(), e.containers(), null, e.strategy(),
+        50, 150, null, null, null, true, false, e.healthCheck(), e.baseUrl(), e.smokeTests(), false,
+        timeouts == null ? e.timeouts() : timeouts);
+  }
+
+  private static void assertOriginalDeploymentConfiguration(SimWorld w) {
+    JsonNode dc = w.sim.service("shop-staging", "web").path("deploymentConfiguration");
+    assertThat(dc.path("minimumHealthyPercent").asInt()).isEqualTo(100);
+    assertThat(dc.path("maximumPercent").asInt()).isEqualTo(200);
+    assertThat(dc.path("deploymentCircuitBreaker").path("enable").asBoolean()).isTrue();
+    assertThat(dc.path("deploymentCircuitBreaker").path("rollback").asBoolean()).isTrue();
+    assertThat(dc.path("strategy").asText()).isEqualTo("ROLLING");
+  }
+
+  @Test
+  void rollbackByUpdateServiceRestoresTheDeploymentConfiguration() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.healthStatus = 503;
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(changedSettings(w, null), journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("Rolled back with UpdateService to web:1");
+      // the deployment really changed the settings, so restoring them is observable
+      JsonNode sent = SimWorld.JSON.readTree(w.firstCall("UpdateService", 0).requestBody());
+      assertThat(sent.path("deploymentConfiguration").path("minimumHealthyPercent").asInt()).isEqualTo(50);
+
+      JsonNode rollback = SimWorld.JSON.readTree(w.firstCall("UpdateService", 1).requestBody());
+      assertThat(rollback.path("taskDefinition").asText()).endsWith("web:1");
+      assertThat(rollback.path("deploymentConfiguration").path("maximumPercent").asInt()).isEqualTo(200);
+      assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService", "UpdateService");
+      assertOriginalDeploymentConfiguration(w);
+      assertThat(Journal.readLast(journals, "staging").snapshot.deploymentConfiguration.path("minimumHealthyPercent")
+          .asInt()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void rollbackByStopServiceDeploymentRestoresTheDeploymentConfigurationToo() throws Exception {
+    Scenario s = SimWorld.scenario();
+    s.rollouts.add(SimWorld.rollout(Scenario.Outcome.STUCK));
+    try (SimWorld w = new SimWorld(s)) {
+      EnvironmentSpec env = changedSettings(w, new EnvironmentSpec.Timeouts(Duration.ofMinutes(5),
+          Duration.ofMinutes(10), Duration.ofSeconds(15)));
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(env, journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("Rolled back with StopServiceDeployment");
+      // StopServiceDeployment puts the revision back; a settings-only UpdateService puts the configuration back
+      assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService", "StopServiceDeployment",
+          "UpdateService");
+      JsonNode restore = SimWorld.JSON.readTree(w.firstCall("UpdateService", 1).requestBody());
+      assertThat(restore.has("taskDefinition")).isFalse();
+      assertThat(w.sim.service("shop-staging", "web").path("taskDefinition").asText()).endsWith("web:1");
+      assertOriginalDeploymentConfiguration(w);
+    }
+  }
+
+  @Test
+  void anAwsErrorDuringHealthIsBlamedOnHealthNotWait() throws Exception {
+    Scenario s = SimWorld.scenario();
+    // a target group the simulator does not know: DescribeTargetHealth answers TargetGroupNotFound during HEALTH
+    s.clusters.get(0).services.get(0).loadBalancers.add(SimWorld.JSON.createObjectNode()
+        .put("targetGroupArn", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/gone/0123456789abcdef")
+        .put("containerName", "web").put("containerPort", 8080));
+    try (SimWorld w = new SimWorld(s)) {
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(w.staging(), journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("failed at HEALTH: AWS call failed")
+          .hasMessageContaining("TargetGroupNotFound")
+          .hasMessageContaining("Rolled back");
+      JournalRecord last = Journal.readLast(journals, "staging");
+      assertThat(last.failure).startsWith("HEALTH: ");
+      assertThat(last.steps).filteredOn(e -> "FAILED".equals(e.outcome)).extracting(e -> e.step)
+          .containsExactly("HEALTH");
+      assertThat(last.steps).filteredOn(e -> "WAIT".equals(e.step)).extracting(e -> e.outcome).containsExactly("OK");
+    }
+  }
+
+  @Test
+  void anUnexpectedErrorDuringSmokeIsBlamedOnSmoke() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      EnvironmentSpec e = w.staging();
+      // built without the POM factory's URL checks: the runner's own URI parsing throws during SMOKE
+      EnvironmentSpec badBase = new EnvironmentSpec(e.name(), e.region(), e.cluster(), e.service(), e.containers(),
+          null, e.strategy(), 100, 200, null, null, null, true, true, e.healthCheck(), w.baseUrl() + "/a b",
+          e.smokeTests(), false, e.timeouts());
+      assertThatThrownBy(() -> w.deployer().deploy(w.request(badBase, journals)))
+          .isInstanceOf(DeployFailedException.class)
+          .hasMessageContaining("failed at SMOKE: unexpected error")
+          .hasMessageContaining("Rolled back");
+      JournalRecord last = Journal.readLast(journals, "staging");
+      assertThat(last.steps).filteredOn(x -> "FAILED".equals(x.outcome)).extracting(x -> x.step)
+          .containsExactly("SMOKE");
+    }
+  }
+
   @Test
   void smokeFailureRollsBack() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
@@ -296,6 +393,22 @@ class DeployerScenarioTest {
       JournalRecord last = Journal.readLast(journals, "staging");
       assertThat(last.rollback.reason).contains("interrupted");
       assertThat(last.rollback.succeeded).isTrue();
+    }
+  }
+
+  @Test
+  void aRollbackRequestedAfterTheDeploymentFinishedAnswersInsteadOfNull() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      Deployer deployer = w.deployer();
+      assertThat(deployer.deploy(w.request(w.staging(), journals)).outcome).isEqualTo("SUCCEEDED");
+      // what the shutdown hook reaches when DONE wins the race after the hook's own check
+      Deployer.RollbackResult late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
+      assertThat(late).isNotNull();
+      assertThat(late.succeeded()).isFalse();
+      assertThat(late.method()).isEqualTo("NONE");
+      deployer.onShutdown();
+      assertThat(w.mutating()).containsExactly("RegisterTaskDefinition", "UpdateService");
+      assertThat(Journal.readLast(journals, "staging").outcome).isEqualTo("SUCCEEDED");
     }
   }
 

@@ -50,6 +50,20 @@ class ImageSelectorTest {
   }
 
   @Test
+  void imageJsonIsReadWithTheSharedSchemaSoAWrongTypeIsAnErrorWithItsLine() throws Exception {
+    Path f = dir.resolve("image.json");
+    // written by something other than image:build: platforms must be a list of objects
+    Files.writeString(f, "{\"schemaVersion\":1,\"repository\":\"r.example/a\",\n\"digest\":\"" + DIGEST
+        + "\",\n\"platforms\":\"linux/amd64\",\"pushed\":true}");
+    assertThatThrownBy(() -> selector.select(null, f)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(f + ":3:");
+    Files.writeString(f, "{\"schemaVersion\":2,\"repository\":\"r.example/a\",\"digest\":\"" + DIGEST
+        + "\",\"pushed\":true}");
+    assertThatThrownBy(() -> selector.select(null, f)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("/schemaVersion").hasMessageContaining("version 1");
+  }
+
+  @Test
   void pinnedReferenceIsUsedAsIsAndBadOnesAreExplained() throws Exception {
     assertThat(selector.select("registry.example/shop/web:1.0@" + DIGEST, dir.resolve("x")))
         .isEqualTo("registry.example/shop/web@" + DIGEST);

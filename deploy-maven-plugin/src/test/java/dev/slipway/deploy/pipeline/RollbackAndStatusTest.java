@@ -61,6 +61,42 @@ class RollbackAndStatusTest {
   }
 
   @Test
+  void throttlingWhileLookingUpTheTargetIsAnAwsErrorNotAMissingRevision() throws Exception {
+    var s = SimWorld.scenario();
+    // the first DescribeTaskDefinition (the running revision) passes; the target's lookup is throttled throughout
+    var throttle = SimWorld.fault("DescribeTaskDefinition", "ThrottlingException", 20);
+    throttle.skip = 1;
+    s.faults.add(throttle);
+    try (SimWorld w = new SimWorld(s)) {
+      Rollbacker rollbacker = new Rollbacker(w.gateway, w.clock, w.redactor, w.log);
+      assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(w.staging(), "1", false, null,
+          Prompter.none(), journals)))
+          .isInstanceOf(dev.slipway.deploy.ecs.EcsGateway.AwsException.class)
+          .hasMessageContaining("ThrottlingException")
+          .hasMessageNotContaining("cannot be found");
+      assertThat(w.sim.mutatingCalls()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMissingRevisionFromLastJsonNamesLastJson() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.deployer().deploy(w.request(w.staging(), journals));
+      Path last = journals.resolve("staging").resolve("last.json");
+      var json = (com.fasterxml.jackson.databind.node.ObjectNode) SimWorld.JSON.readTree(last.toFile());
+      ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("snapshot")).put("taskDefinition", "web:7");
+      Files.writeString(last, json.toString());
+      int before = w.sim.mutatingCalls().size();
+      assertThatThrownBy(() -> new Rollbacker(w.gateway, w.clock, w.redactor, w.log).rollback(
+          new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(), journals)))
+          .isInstanceOf(dev.slipway.common.InvalidInputException.class)
+          .hasMessageStartingWith(last + " at /snapshot/taskDefinition: task definition 'web:7' cannot be found")
+          .hasMessageContaining("-Ddeploy.toRevision=");
+      assertThat(w.sim.mutatingCalls()).hasSize(before);
+    }
+  }
+
+  @Test
   void statusShowsDeploymentsImagesCountsAndEvents() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
       w.deployer().deploy(w.request(w.staging(), journals));

@@ -1,0 +1,153 @@
+package dev.slipway.deploy.pipeline;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.deploy.checks.HealthCheckSpec;
+import dev.slipway.deploy.checks.SmokeTestRunner;
+import dev.slipway.deploy.checks.SmokeTestSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Validates an environment as written in the POM into an {@link EnvironmentSpec}. Every error names the environment,
+ * the element (e.g. {@code <environment> 'staging' <healthCheck><url>}) and what is accepted, so nothing that reaches
+ * the deployment can fail later on a value that could have been checked here (a relative or malformed URL, a bad
+ * duration, an unknown strategy).
+ */
+public final class EnvironmentFactory {
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH");
+
+  private EnvironmentFactory() {}
+
+  /** One {@code <environment>} as written; durations are text such as {@code 30s}; null means "not set". */
+  public record Input(
+      String name, String region, String cluster, String service, List<String> containers, Integer desiredCount,
+      String strategy, Integer minHealthyPercent, Integer maxPercent, Integer bakeTimeMinutes, Double stepPercent,
+      Integer stepBakeTimeMinutes, Boolean circuitBreaker, Boolean circuitBreakerRollback, HealthCheckInput healthCheck,
+      String baseUrl, List<SmokeTestInput> smokeTests, boolean requireConfirmation, String timeout,
+      String rollbackTimeout, String pollInterval) {}
+
+  /** {@code <healthCheck>} as written. */
+  public record HealthCheckInput(
+      String url, String initialDelay, int attempts, String interval, int expectedStatus, String requestTimeout) {}
+
+  /** {@code <smokeTest>} as written. */
+  public record SmokeTestInput(
+      String name, String method, String path, int expectedStatus, String bodyContains, String maxLatency) {}
+
+  /** Validates {@code in}; {@code defaultRegion} applies when the environment names none. */
+  public static EnvironmentSpec create(Input in, String defaultRegion) throws InvalidInputException {
+    String where = "<environment> '" + (in.name() == null ? "?" : in.name()) + "'";
+    require(in.name(), "<environments>/<environment>/<name>");
+    require(in.cluster(), where + " <cluster>");
+    require(in.service(), where + " <service>");
+    EnvironmentSpec.Strategy s;
+    try {
+      s = in.strategy() == null ? EnvironmentSpec.Strategy.ROLLING
+          : EnvironmentSpec.Strategy.valueOf(in.strategy().strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(where + " <strategy>: '" + in.strategy()
+          + "' is not one of ROLLING, BLUE_GREEN, CANARY, LINEAR");
+    }
+    if (in.desiredCount() != null && in.desiredCount() < 0) {
+      throw new InvalidInputException(where + " <desiredCount>: " + in.desiredCount() + " must be 0 or more");
+    }
+    if (in.minHealthyPercent() != null && (in.minHealthyPercent() < 0 || in.minHealthyPercent() > 100)) {
+      throw new InvalidInputException(where + " <minHealthyPercent>: " + in.minHealthyPercent() + " must be 0..100");
+    }
+    if (in.maxPercent() != null && in.maxPercent() < 100) {
+      throw new InvalidInputException(where + " <maxPercent>: " + in.maxPercent() + " must be at least 100");
+    }
+    String baseUrl = blank(in.baseUrl()) ? null : in.baseUrl().strip();
+    if (baseUrl != null) {
+      httpUrl(baseUrl, where + " <baseUrl>");
+    }
+    List<SmokeTestSpec> smoke = new ArrayList<>();
+    List<SmokeTestInput> tests = in.smokeTests() == null ? List.of() : in.smokeTests();
+    for (int i = 0; i < tests.size(); i++) {
+      smoke.add(smokeTest(tests.get(i), where + " <smokeTests>[" + i + "]", baseUrl));
+    }
+    var timeouts = new EnvironmentSpec.Timeouts(
+        Durations.parse(in.timeout(), where + " <timeout>"),
+        Durations.parse(in.rollbackTimeout(), where + " <rollbackTimeout>"),
+        Durations.parse(in.pollInterval(), where + " <pollInterval>"));
+    return new EnvironmentSpec(in.name(), in.region() != null ? in.region() : defaultRegion, in.cluster(),
+        in.service(), in.containers(), in.desiredCount(), s, in.minHealthyPercent(), in.maxPercent(),
+        in.bakeTimeMinutes(), in.stepPercent(), in.stepBakeTimeMinutes(), in.circuitBreaker(),
+        in.circuitBreakerRollback(), in.healthCheck() == null ? null : healthCheck(in.healthCheck(), where), baseUrl,
+        smoke, in.requireConfirmation(), timeouts);
+  }
+
+  private static HealthCheckSpec healthCheck(HealthCheckInput h, String where) throws InvalidInputException {
+    String element = where + " <healthCheck><url>";
+    require(h.url(), element);
+    httpUrl(h.url().strip(), element);
+    if (h.attempts() < 1) {
+      throw new InvalidInputException(where + " <healthCheck><attempts>: " + h.attempts() + " must be at least 1");
+    }
+    return new HealthCheckSpec(h.url().strip(), Durations.parse(h.initialDelay(), where + " <healthCheck><initialDelay>"),
+        h.attempts(), Durations.parse(h.interval(), where + " <healthCheck><interval>"), h.expectedStatus(),
+        Durations.parse(h.requestTimeout(), where + " <healthCheck><requestTimeout>"));
+  }
+
+  private static SmokeTestSpec smokeTest(SmokeTestInput t, String where, String baseUrl)
+      throws InvalidInputException {
+    require(t.path(), where + " <path>");
+    String path = t.path().strip();
+    String m = t.method() == null ? "GET" : t.method().strip().toUpperCase(Locale.ROOT);
+    if (!METHODS.contains(m)) {
+      throw new InvalidInputException(where + " <method>: '" + t.method() + "' is not one of " + METHODS);
+    }
+    boolean absolute = path.startsWith("http://") || path.startsWith("https://");
+    if (!absolute && baseUrl == null) {
+      throw new InvalidInputException(where + " <path>: '" + path + "' is relative but the environment has no "
+          + "<baseUrl>");
+    }
+    // the very resolution the runner will do, so a path that cannot form a URL fails here and not during SMOKE
+    URI resolved;
+    try {
+      resolved = SmokeTestRunner.resolve(baseUrl, path);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(where + " <path>: '" + path + "'" + (absolute ? "" : " on <baseUrl> " + baseUrl)
+          + " is not a valid URL (" + reason(e) + ")");
+    }
+    httpUrl(resolved.toString(), where + " <path>");
+    return new SmokeTestSpec(t.name(), m, path, t.expectedStatus(), t.bodyContains(),
+        Durations.parse(t.maxLatency(), where + " <maxLatency>"));
+  }
+
+  /** Accepts an absolute http(s) URL with a host, as the JDK's HTTP client needs it. */
+  private static void httpUrl(String url, String element) throws InvalidInputException {
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new InvalidInputException(element + ": '" + url + "' must start with http:// or https://");
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new InvalidInputException(element + ": '" + url + "' is not a valid URL (" + e.getReason() + " at index "
+          + e.getIndex() + "); write e.g. https://staging.example.com/health");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new InvalidInputException(element + ": '" + url + "' has no host; write e.g. "
+          + "https://staging.example.com/health");
+    }
+  }
+
+  private static String reason(IllegalArgumentException e) {
+    return e.getCause() instanceof URISyntaxException u ? u.getReason() + " at index " + u.getIndex() : e.getMessage();
+  }
+
+  private static void require(String value, String element) throws InvalidInputException {
+    if (blank(value)) {
+      throw new InvalidInputException(element + " is required");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
