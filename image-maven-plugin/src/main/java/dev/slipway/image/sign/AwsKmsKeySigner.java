@@ -54,7 +54,8 @@ public final class AwsKmsKeySigner implements KeySigner {
     String endpoint = endpointOverride != null && !endpointOverride.isBlank() ? endpointOverride.strip()
         : m.group(1).isEmpty() ? null : "https://" + m.group(1);
     String keyId = m.group(2);
-    KmsClientBuilder builder = KmsClient.builder();
+    KmsClientBuilder builder = KmsClient.builder()
+        .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
     Matcher arn = ARN_REGION.matcher(keyId);
     if (arn.matches()) {
       builder.region(Region.of(arn.group(1)));

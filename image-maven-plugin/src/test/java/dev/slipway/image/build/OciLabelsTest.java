@@ -14,7 +14,7 @@ class OciLabelsTest {
   void derivesFromProjectAndGitAndLetsTheUserOverride() {
     var project = new OciLabels.ProjectInfo("svc", "A service", "1.2.0", "https://svc.example", null,
         List.of("Apache-2.0", "MIT"), "Acme");
-    var git = new GitInfo("abc123", "main", List.of(), false, "https://token:x-oauth@github.com/acme/svc.git");
+    var git = new GitInfo("abc123", "main", List.of(), "https://token:x-oauth@github.com/acme/svc.git");
     Map<String, String> labels = OciLabels.of(project, Optional.of(git), Instant.parse("2026-01-01T00:00:00Z"),
         "eclipse-temurin:17-jre", "sha256:base", Map.of("org.opencontainers.image.vendor", "Acme Corp"));
     assertThat(labels)

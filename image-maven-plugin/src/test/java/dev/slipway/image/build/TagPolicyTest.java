@@ -12,14 +12,14 @@ class TagPolicyTest {
 
   @Test
   void releaseOnTheDefaultBranchGetsSemverShaBranchAndLatest() {
-    GitInfo git = new GitInfo(SHA, "main", List.of("v1.2.3"), false, null);
+    GitInfo git = new GitInfo(SHA, "main", List.of("v1.2.3"), null);
     assertThat(TagPolicy.tags(List.of(), Optional.of(git), TagPolicy.Settings.defaults()))
         .containsExactly("1.2.3", "1.2", "1", "main", "0123456", "latest");
   }
 
   @Test
   void featureBranchIsSanitisedAndGetsNoLatest() {
-    GitInfo git = new GitInfo(SHA, "Feature/Login_Form#12", List.of(), false, null);
+    GitInfo git = new GitInfo(SHA, "Feature/Login_Form#12", List.of(), null);
     assertThat(TagPolicy.tags(List.of("extra"), Optional.of(git), TagPolicy.Settings.defaults()))
         .containsExactly("extra", "feature-login_form-12", "0123456");
   }

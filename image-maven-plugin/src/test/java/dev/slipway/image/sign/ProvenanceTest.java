@@ -23,7 +23,7 @@ class ProvenanceTest {
     Map<String, String> internal = new HashMap<>();
     internal.put("java.version", "17");
     internal.put("maven.version", null);
-    var p = Statements.Provenance.of(Optional.of(new GitInfo("abc", null, List.of(), false, null)), env, BUILT,
+    var p = Statements.Provenance.of(Optional.of(new GitInfo("abc", null, List.of(), null)), env, BUILT,
         "g", "a", "1.0.0", List.of("verify"), internal, Instant.EPOCH, Instant.EPOCH, "0.1.0");
     assertThat(p.builderId()).isEqualTo("https://github.com/acme/svc/.github/workflows/ci.yml@refs/heads/main");
     assertThat(p.invocationId()).isEqualTo("https://github.com/acme/svc/actions/runs/42/attempts/2");
@@ -36,7 +36,7 @@ class ProvenanceTest {
 
   @Test
   void locallyTheGitRemoteAndBranchDescribeTheSourceWithoutCredentials() {
-    var git = new GitInfo("abc", "feature/x", List.of(), false, "https://ci-token:canary-9f@git.example/acme/svc.git");
+    var git = new GitInfo("abc", "feature/x", List.of(), "https://ci-token:canary-9f@git.example/acme/svc.git");
     var p = Statements.Provenance.of(Optional.of(git), Map.of(), null, "g", "a", "1", List.of(), Map.of(),
         Instant.EPOCH, Instant.EPOCH, null);
     assertThat(p.builderId()).isEqualTo("https://slipway.dev/builders/maven-local");

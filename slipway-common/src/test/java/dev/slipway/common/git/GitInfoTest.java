@@ -14,7 +14,7 @@ class GitInfoTest {
   @TempDir Path dir;
 
   @Test
-  void readsCommitBranchTagsAndDirtiness() throws Exception {
+  void readsCommitBranchAndTags() throws Exception {
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("feature/Login-Form").call()) {
       Files.writeString(dir.resolve("a.txt"), "a");
       git.add().addFilepattern("a.txt").call();
@@ -25,15 +25,12 @@ class GitInfoTest {
       assertThat(info.shortCommit()).hasSize(7);
       assertThat(info.branch()).isEqualTo("feature/Login-Form");
       assertThat(info.tags()).containsExactly("v1.2.3");
-      assertThat(info.dirty()).isFalse();
-      Files.writeString(dir.resolve("a.txt"), "b");
-      assertThat(GitInfo.read(dir, Map.of()).orElseThrow().dirty()).isTrue();
     }
   }
 
   @Test
   void detachedCheckoutTakesBranchFromGithubActions() {
-    GitInfo detached = new GitInfo("0123456789abcdef", null, java.util.List.of(), false, null);
+    GitInfo detached = new GitInfo("0123456789abcdef", null, java.util.List.of(), null);
     GitInfo info = GitInfo.withEnvironment(detached, Map.of(
         "GITHUB_REF_TYPE", "branch", "GITHUB_REF_NAME", "main", "GITHUB_REPOSITORY", "acme/svc"));
     assertThat(info.branch()).isEqualTo("main");
@@ -60,7 +57,28 @@ class GitInfoTest {
       assertThat(info.remoteUrl()).isEqualTo("https://gitlab.example/acme/svc.git");
     }
     assertThat(GitInfo.withoutUserInfo("git@github.com:acme/svc.git")).isEqualTo("git@github.com:acme/svc.git");
-    assertThat(new GitInfo("c", null, java.util.List.of(), false, "ssh://deploy:pw@host/x").remoteUrl())
+    assertThat(new GitInfo("c", null, java.util.List.of(), "ssh://deploy:pw@host/x").remoteUrl())
         .isEqualTo("ssh://host/x");
+  }
+
+  @Test
+  void theGitCommandAndJGitReadTheSameFacts() throws Exception {
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("release/2.x").call()) {
+      Files.writeString(dir.resolve("a.txt"), "a");
+      git.add().addFilepattern("a.txt").call();
+      git.commit().setMessage("one").setAuthor("t", "t@t").setCommitter("t", "t@t").setSign(false).call();
+      git.tag().setName("v2.1.0").setAnnotated(true).setMessage("rel")
+          .setTagger(new org.eclipse.jgit.lib.PersonIdent("t", "t@t")).call();
+      git.tag().setName("light").setAnnotated(false).call();
+      var config = git.getRepository().getConfig();
+      config.setString("remote", "origin", "url", "https://git.example/acme/svc.git");
+      config.save();
+    }
+    Files.createDirectories(dir.resolve("sub/module"));
+    GitInfo viaCommand = GitCommand.read(dir.resolve("sub/module")).orElseThrow();
+    GitInfo viaJGit = GitInfo.readWithJGit(dir.resolve("sub/module")).orElseThrow();
+    assertThat(viaCommand).isEqualTo(viaJGit);
+    assertThat(viaCommand.tags()).containsExactly("light", "v2.1.0");
+    assertThat(viaCommand.branch()).isEqualTo("release/2.x");
   }
 }
