@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.jar.JarFile;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.model.License;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -48,15 +47,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
     requiresDependencyResolution = ResolutionScope.RUNTIME)
-public class BuildMojo extends AbstractMojo {
+public class BuildMojo extends AbstractImageMojo {
 
-  /** Skip every image goal. */
-  @Parameter(property = "image.skip", defaultValue = "false")
-  boolean skip;
-
-  /** Skip only this goal. */
+  /** Skip this goal (image.skip skips every image goal). */
   @Parameter(property = "image.build.skip", defaultValue = "false")
-  boolean buildSkip;
+  boolean skip;
 
   /** Base image reference, or {@code scratch} (no base layers, nothing to pull). */
   @Parameter(property = "image.from", defaultValue = "scratch")
@@ -140,18 +135,6 @@ public class BuildMojo extends AbstractMojo {
   @Parameter(property = "image.creationTime")
   String creationTime;
 
-  /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
-  @Parameter(property = "image.insecureRegistries")
-  List<String> insecureRegistries;
-
-  /** Registry user name for {@code image.to} (prefer a settings.xml server with the registry as id). */
-  @Parameter(property = "image.username")
-  String username;
-
-  /** Registry password for {@code image.to}; never logged. */
-  @Parameter(property = "image.password")
-  String password;
-
   /** Registry user name for {@code image.from}. */
   @Parameter(property = "image.from.username")
   String fromUsername;
@@ -172,26 +155,13 @@ public class BuildMojo extends AbstractMojo {
   @Parameter(property = "image.tagLatest", defaultValue = "true")
   boolean tagLatest;
 
-  /** Where {@code image.json} and caches go. */
-  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
-  File workDir;
-
   @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
   String outputTimestamp;
 
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  MavenProject project;
-
-  @Parameter(defaultValue = "${settings}", readonly = true)
-  Settings settings;
-
-  @Component
-  SettingsDecrypter decrypter;
-
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || buildSkip) {
-      getLog().info("image:build skipped (" + (skip ? "image.skip" : "image.build.skip") + ")");
+    if (skip || skipAll) {
+      getLog().info("image:build skipped (" + (skip ? "image.build.skip" : "image.skip") + ")");
       return;
     }
     Redactor redactor = new Redactor();
@@ -259,8 +229,7 @@ public class BuildMojo extends AbstractMojo {
         mainClass != null ? mainClass : manifestMainClass(), list(jvmFlags), list(args), list(entrypoint),
         keyValues(environment, "image.environment"), split(ports), workingDirectory, user, allLabels, extras,
         created, appRoot, new LinkedHashSet<>(insecure),
-        registry == null ? null : MavenCredentials.resolve(registry, username, password, settings, decrypter,
-            System.getenv(), redactor),
+        registry == null ? null : registryCredentials(registry, redactor),
         baseName == null ? null : MavenCredentials.resolve(ImageRef.parse(from, "image.from").registry(),
             fromUsername, fromPassword, settings, decrypter, Map.of(), redactor));
   }

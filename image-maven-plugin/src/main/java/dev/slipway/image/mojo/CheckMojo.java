@@ -15,14 +15,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Checks the image that {@code image:build} built against a policy: non-root user, compressed size per platform,
@@ -31,18 +28,10 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * rule of severity {@code error} fails the build with a message naming the rule.
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
-public class CheckMojo extends AbstractMojo {
+public class CheckMojo extends AbstractImageMojo {
   /** Skip this goal. */
   @Parameter(property = "image.check.skip", defaultValue = "false")
   boolean skip;
-
-  /** Skip every image goal. */
-  @Parameter(property = "image.skip", defaultValue = "false")
-  boolean skipAll;
-
-  /** Slipway's working directory, shared with image:build: image.json is read from it, the report goes in it. */
-  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
-  File workDir;
 
   /** The image descriptor written by image:build; default {@code ${image.workDir}/image.json}. */
   @Parameter(property = "image.imageJson")
@@ -79,24 +68,6 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(property = "image.check.report")
   File report;
 
-  /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
-  @Parameter(property = "image.insecureRegistries")
-  List<String> insecureRegistries;
-
-  /** Registry user name (prefer a settings.xml server with the registry as id). */
-  @Parameter(property = "image.username")
-  String username;
-
-  /** Registry password or token; never logged. */
-  @Parameter(property = "image.password")
-  String password;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  MavenSession session;
-
-  @Component
-  SettingsDecrypter settingsDecrypter;
-
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip || skipAll) {
@@ -114,7 +85,7 @@ public class CheckMojo extends AbstractMojo {
           image.baseImage() == null ? null : image.baseImage().reference(),
           Severity.parseOverrides(severities, "image.check.severities"));
       BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), settingsDecrypter, redactor, log);
+          password, session.getSettings(), decrypter, redactor, log);
       new ImageCheck(access.source(), log).run(image.repository(), image.digest(), config, report.toPath());
     } catch (PolicyViolationException e) {
       throw new MojoFailureException(e.getMessage(), e);

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -30,7 +29,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.eclipse.aether.RepositorySystem;
 
 /**
@@ -42,18 +40,10 @@ import org.eclipse.aether.RepositorySystem;
  */
 @Mojo(name = "sbom", defaultPhase = LifecyclePhase.PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME,
     threadSafe = true)
-public class SbomMojo extends AbstractMojo {
+public class SbomMojo extends AbstractImageMojo {
   /** Skip this goal. */
   @Parameter(property = "image.sbom.skip", defaultValue = "false")
   boolean skip;
-
-  /** Skip every image goal. */
-  @Parameter(property = "image.skip", defaultValue = "false")
-  boolean skipAll;
-
-  /** Slipway's working directory, shared with image:build: image.json is read from it, the SBOMs go below it. */
-  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
-  File workDir;
 
   /** The image descriptor written by image:build; default {@code ${image.workDir}/image.json}. */
   @Parameter(property = "image.imageJson")
@@ -93,24 +83,6 @@ public class SbomMojo extends AbstractMojo {
   @Parameter(property = "image.sbom.layerCacheDirectory", defaultValue = "${user.home}/.cache/slipway/sbom-layers")
   File layerCacheDirectory;
 
-  /** Registries ({@code host[:port]}) that may be reached over plain HTTP, e.g. {@code 127.0.0.1:5000}. */
-  @Parameter(property = "image.insecureRegistries")
-  List<String> insecureRegistries;
-
-  /** Registry user name (prefer a settings.xml server with the registry as id). */
-  @Parameter(property = "image.username")
-  String username;
-
-  /** Registry password or token; never logged. */
-  @Parameter(property = "image.password")
-  String password;
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  MavenProject project;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  MavenSession session;
-
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   PluginDescriptor plugin;
 
@@ -119,9 +91,6 @@ public class SbomMojo extends AbstractMojo {
 
   @Component
   RepositorySystem repositorySystem;
-
-  @Component
-  SettingsDecrypter settingsDecrypter;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
@@ -144,7 +113,7 @@ public class SbomMojo extends AbstractMojo {
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
       Instant timestamp = OutputTimestamp.parse(outputTimestamp, "project.build.outputTimestamp", Instant.now());
       BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), settingsDecrypter, redactor, log);
+          password, session.getSettings(), decrypter, redactor, log);
       ImageSource source = access.source();
       MavenApplicationReader maven = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
           project.getRemoteProjectRepositories(), log);

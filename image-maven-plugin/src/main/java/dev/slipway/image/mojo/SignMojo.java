@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -51,15 +50,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * CycloneDX SBOM and SLSA provenance (keyless only where the Sigstore has Rekor v2 and a timestamp authority).
  */
 @Mojo(name = "sign", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
-public class SignMojo extends AbstractMojo {
+public class SignMojo extends AbstractImageMojo {
 
   /** Skip signing (for builds that must not sign). */
   @Parameter(property = "image.sign.skip", defaultValue = "false")
   boolean skip;
-
-  /** Skip every image goal. */
-  @Parameter(property = "image.skip", defaultValue = "false")
-  boolean skipAll;
 
   /** The image to sign ({@code registry/repo:tag} or {@code @sha256:...}); default: the image of {@code image.json}. */
   @Parameter(property = "image.ref")
@@ -128,34 +123,6 @@ public class SignMojo extends AbstractMojo {
   /** Attest SLSA provenance v1 (builder, git commit, base image, Maven coordinates, invocation). */
   @Parameter(property = "image.sign.provenance", defaultValue = "true")
   boolean attestProvenance;
-
-  /** Registries ({@code host[:port]}) that may be reached over plain HTTP. */
-  @Parameter(property = "image.insecureRegistries")
-  List<String> insecureRegistries;
-
-  /** Registry user name (prefer a settings.xml server with the registry as id). */
-  @Parameter(property = "image.username")
-  String username;
-
-  /** Registry password; never logged. */
-  @Parameter(property = "image.password")
-  String password;
-
-  /** Where signatures/ and signatures.json go. */
-  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
-  File workDir;
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  MavenProject project;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  MavenSession session;
-
-  @Parameter(defaultValue = "${settings}", readonly = true)
-  Settings settings;
-
-  @Component
-  SettingsDecrypter decrypter;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {

@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -41,15 +40,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * {@code mvn dev.slipway:image-maven-plugin:verify -Dimage.ref=...}.
  */
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
-public class VerifyMojo extends AbstractMojo {
+public class VerifyMojo extends AbstractImageMojo {
 
   /** Skip verification. */
   @Parameter(property = "image.verify.skip", defaultValue = "false")
   boolean skip;
-
-  /** Skip every image goal. */
-  @Parameter(property = "image.skip", defaultValue = "false")
-  boolean skipAll;
 
   /** The image to verify (tag or digest); default: the image of {@code image.json}. */
   @Parameter(property = "image.ref")
@@ -88,31 +83,6 @@ public class VerifyMojo extends AbstractMojo {
    */
   @Parameter(property = "image.verify.predicateTypes")
   List<String> predicateTypes;
-
-  /** Registries ({@code host[:port]}) that may be reached over plain HTTP. */
-  @Parameter(property = "image.insecureRegistries")
-  List<String> insecureRegistries;
-
-  /** Registry user name (prefer a settings.xml server with the registry as id). */
-  @Parameter(property = "image.username")
-  String username;
-
-  /** Registry password; never logged. */
-  @Parameter(property = "image.password")
-  String password;
-
-  /** Where {@code verified.json} goes. */
-  @Parameter(property = "image.workDir", defaultValue = "${project.build.directory}/slipway")
-  File workDir;
-
-  @Parameter(defaultValue = "${settings}", readonly = true)
-  Settings settings;
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  MavenSession session;
-
-  @Component
-  SettingsDecrypter decrypter;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
@@ -197,8 +167,7 @@ public class VerifyMojo extends AbstractMojo {
     // without a POM Maven leaves ${project.build.directory} uninterpolated: use ./target/slipway
     Path out = workDir.getPath().contains("${")
         ? Path.of(session.getExecutionRootDirectory(), "target", "slipway") : workDir.toPath();
-    return new VerifyConfig(image, policy, predicates, out, MavenCredentials.resolve(registry, username,
-        password, settings, decrypter, System.getenv(), redactor),
+    return new VerifyConfig(image, policy, predicates, out, registryCredentials(registry, redactor),
         BuildMojo.split(insecureRegistries).contains(registry));
   }
 }
