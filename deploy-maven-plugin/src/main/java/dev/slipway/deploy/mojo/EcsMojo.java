@@ -51,7 +51,8 @@ public class EcsMojo extends AbstractDeployMojo {
     }
     EnvironmentSpec spec = environment();
     try (AwsEcsGateway gateway = gateway(spec)) {
-      String pinned = new ImageSelector(new HttpRegistryDigestResolver(this::registryCredentials, log()), log()).select(image, imageJson.toPath());
+      HttpRegistryDigestResolver resolver = new HttpRegistryDigestResolver(this::registryCredentials, log());
+      String pinned = new ImageSelector(resolver, log()).select(image, imageJson.toPath());
       Deployer deployer = new Deployer(gateway, new JdkHttpProbe(), Clock.system(), Prompter.console(),
           ShutdownHooks.jvm(), redactor, log());
       boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;
