@@ -1,5 +1,6 @@
 package dev.slipway.deploy.pipeline;
 
+import dev.slipway.common.Durations;
 import dev.slipway.common.Log;
 import dev.slipway.deploy.ecs.EcsGateway;
 import dev.slipway.deploy.ecs.EcsGateway.AwsException;

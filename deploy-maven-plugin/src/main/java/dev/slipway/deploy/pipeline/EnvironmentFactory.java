@@ -1,5 +1,6 @@
 package dev.slipway.deploy.pipeline;
 
+import dev.slipway.common.Durations;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.deploy.checks.HealthCheckSpec;
 import dev.slipway.deploy.checks.SmokeTestRunner;
@@ -71,9 +72,9 @@ public final class EnvironmentFactory {
       smoke.add(smokeTest(tests.get(i), where + " <smokeTests>[" + i + "]", baseUrl));
     }
     var timeouts = new EnvironmentSpec.Timeouts(
-        Durations.parse(in.timeout(), where + " <timeout>"),
-        Durations.parse(in.rollbackTimeout(), where + " <rollbackTimeout>"),
-        Durations.parse(in.pollInterval(), where + " <pollInterval>"));
+        Durations.parseOptional(in.timeout(), where + " <timeout>"),
+        Durations.parseOptional(in.rollbackTimeout(), where + " <rollbackTimeout>"),
+        Durations.parseOptional(in.pollInterval(), where + " <pollInterval>"));
     return new EnvironmentSpec(in.name(), in.region() != null ? in.region() : defaultRegion, in.cluster(),
         in.service(), in.containers(), in.desiredCount(), s, in.minHealthyPercent(), in.maxPercent(),
         in.bakeTimeMinutes(), in.stepPercent(), in.stepBakeTimeMinutes(), in.circuitBreaker(),
@@ -88,9 +89,9 @@ public final class EnvironmentFactory {
     if (h.attempts() < 1) {
       throw new InvalidInputException(where + " <healthCheck><attempts>: " + h.attempts() + " must be at least 1");
     }
-    return new HealthCheckSpec(h.url().strip(), Durations.parse(h.initialDelay(), where + " <healthCheck><initialDelay>"),
-        h.attempts(), Durations.parse(h.interval(), where + " <healthCheck><interval>"), h.expectedStatus(),
-        Durations.parse(h.requestTimeout(), where + " <healthCheck><requestTimeout>"));
+    return new HealthCheckSpec(h.url().strip(), Durations.parseOptional(h.initialDelay(), where + " <healthCheck><initialDelay>"),
+        h.attempts(), Durations.parseOptional(h.interval(), where + " <healthCheck><interval>"), h.expectedStatus(),
+        Durations.parseOptional(h.requestTimeout(), where + " <healthCheck><requestTimeout>"));
   }
 
   private static SmokeTestSpec smokeTest(SmokeTestInput t, String where, String baseUrl)
@@ -116,7 +117,7 @@ public final class EnvironmentFactory {
     }
     httpUrl(resolved.toString(), where + " <path>");
     return new SmokeTestSpec(t.name(), m, path, t.expectedStatus(), t.bodyContains(),
-        Durations.parse(t.maxLatency(), where + " <maxLatency>"));
+        Durations.parseOptional(t.maxLatency(), where + " <maxLatency>"));
   }
 
   /** Accepts an absolute http(s) URL with a host, as the JDK's HTTP client needs it. */

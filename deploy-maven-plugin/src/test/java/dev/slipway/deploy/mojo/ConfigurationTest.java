@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.common.InvalidInputException;
-import dev.slipway.deploy.pipeline.Durations;
+import dev.slipway.common.Durations;
 import dev.slipway.deploy.pipeline.EnvironmentSpec;
 import dev.slipway.deploy.pipeline.Environments;
 import java.time.Duration;

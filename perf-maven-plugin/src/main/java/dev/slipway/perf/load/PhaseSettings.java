@@ -1,5 +1,6 @@
 package dev.slipway.perf.load;
 
+import dev.slipway.common.Durations;
 import dev.slipway.common.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;

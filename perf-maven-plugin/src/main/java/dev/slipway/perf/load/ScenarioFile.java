@@ -1,5 +1,6 @@
 package dev.slipway.perf.load;
 
+import dev.slipway.common.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

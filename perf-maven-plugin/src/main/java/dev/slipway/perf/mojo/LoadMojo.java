@@ -2,7 +2,7 @@ package dev.slipway.perf.mojo;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
-import dev.slipway.perf.load.Durations;
+import dev.slipway.common.Durations;
 import dev.slipway.perf.load.LoadSettings;
 import dev.slipway.perf.load.LoadTest;
 import dev.slipway.perf.load.PhaseSettings;
