@@ -99,11 +99,31 @@ public final class Referrers {
 
   /** The referrers of {@code subjectDigest}, all of them if {@code artifactType} is null, else only that type. */
   public List<Referrer> list(String subjectDigest, String artifactType) throws IOException {
+    return find(subjectDigest, artifactType).referrers();
+  }
+
+  /** Referrers and where they were found: the registry's referrers API or the {@code sha256-<hex>} tag. */
+  public record Listing(List<Referrer> referrers, String source) {}
+
+  /**
+   * Finds the referrers of {@code subjectDigest} the way OCI 1.1 clients do: the referrers API
+   * ({@code GET /v2/<name>/referrers/<digest>}) where the registry has it, which lists what any tool pushed; else the
+   * referrers tag schema ({@code sha256-<hex>}), which lists what tools without the API recorded there.
+   */
+  public Listing find(String subjectDigest, String artifactType) throws IOException {
+    Optional<RegistryClient.Manifest> api = client.referrers(subjectDigest);
+    if (api.isPresent()) {
+      return new Listing(entries(api.get().json(), artifactType), "the referrers API");
+    }
     Optional<RegistryClient.Descriptor> head = client.headManifest(tagFor(subjectDigest));
     if (head.isEmpty()) {
-      return List.of();
+      return new Listing(List.of(), "the " + tagFor(subjectDigest) + " tag (absent)");
     }
-    JsonNode index = client.getManifest(tagFor(subjectDigest)).json();
+    return new Listing(entries(client.getManifest(tagFor(subjectDigest)).json(), artifactType),
+        "the " + tagFor(subjectDigest) + " tag");
+  }
+
+  private static List<Referrer> entries(JsonNode index, String artifactType) {
     List<Referrer> out = new ArrayList<>();
     for (JsonNode m : index.path("manifests")) {
       String type = m.path("artifactType").asText(null);

@@ -188,6 +188,31 @@ public final class RegistryClient {
     return tags;
   }
 
+  /**
+   * The OCI 1.1 referrers API, {@code GET /v2/<name>/referrers/<digest>}: the image index of every manifest whose
+   * subject is {@code digest}, whoever pushed it. Empty when the registry has no such API (a 404, or an answer that
+   * is not an image index, as registries before distribution-spec 1.1 give); then clients read the
+   * {@code sha256-<hex>} tag instead.
+   */
+  public Optional<Manifest> referrers(String digest) throws IOException {
+    HttpResponse<byte[]> r = send(get(uri("/referrers/" + digest)).header("Accept", MediaTypes.OCI_INDEX),
+        HttpResponse.BodyHandlers.ofByteArray(), "GET referrers of " + digest);
+    if (r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 405) {
+      return Optional.empty();
+    }
+    expect(r, 200, "GET referrers of " + digest);
+    JsonNode json;
+    try {
+      json = Json.mapper().readTree(r.body());
+    } catch (IOException notJson) {
+      return Optional.empty();
+    }
+    if (json == null || !json.path("manifests").isArray()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Manifest(MediaTypes.OCI_INDEX, Digests.sha256(r.body()), r.body()));
+  }
+
   private URI manifestUri(String reference) {
     return uri("/manifests/" + reference);
   }
