@@ -256,7 +256,11 @@ public final class CosignRules {
     int bundles = 0;
     for (JsonNode entry : referrers(digest)) {
       String where = "referrer " + entry.path("digest").asText();
-      JsonNode manifest = readJson(manifest(entry.path("digest").asText()));
+      byte[] raw = manifestOrNull(entry.path("digest").asText());
+      if (raw == null) {
+        continue; // GetBundles skips what it cannot read as a bundle (v3.1.2 pkg/cosign/verify.go:1746-1751)
+      }
+      JsonNode manifest = readJson(raw);
       JsonNode layers = manifest.path("layers");
       // GetBundles (v3.1.2 verify.go:1713-1762) skips referrers that are not readable bundles
       if (layers.size() != 1) {
