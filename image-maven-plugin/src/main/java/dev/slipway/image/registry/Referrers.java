@@ -26,7 +26,9 @@ import java.util.Optional;
  * {@code sha256-<hex of the subject>} listing every referrer (the spec's "referrers tag schema"). This class always
  * writes that tag, which is correct for every registry: registries with the API ignore it, clients without the API
  * read it. Updating the tag is read-modify-write; two builds attaching to the same digest at the same instant could
- * lose one entry (the artifact manifest itself stays pushed), which is the spec's documented trade-off.
+ * lose one entry (the artifact manifest itself stays pushed), which is the spec's documented trade-off. Finding
+ * referrers asks the registry's referrers API first, which lists what any tool pushed, and reads the tag only where
+ * the registry has no such API.
  */
 public final class Referrers {
   /** The {@code {}} blob every artifact manifest uses as its config. */
