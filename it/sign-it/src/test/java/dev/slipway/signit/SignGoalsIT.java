@@ -1,6 +1,7 @@
 package dev.slipway.signit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
@@ -179,11 +180,14 @@ class SignGoalsIT {
     assertThat(viaFile.succeeded()).as(viaFile.log()).isTrue();
     assertNoLineCarries(viaFile.log(), token);
 
-    // the deprecated parameter: works, warns, and is the one case where Maven's -X prints the value itself
-    MavenRun.Result deprecated = maven(project).args("verify", "-Dimage.sign.identityToken=" + token).args(keyless)
-        .run();
+    // the deprecated parameter works and warns, and shows why it is deprecated: Maven's -X prints its value, which
+    // the canary check above catches
+    MavenRun.Result deprecated = maven(project).args("-X", "verify", "-Dimage.sign.identityToken=" + token)
+        .args(keyless).run();
     assertThat(deprecated.succeeded()).as(deprecated.log()).isTrue();
-    assertThat(deprecated.log()).contains("image.sign.identityToken is deprecated");
+    assertThat(deprecated.log()).contains("image.sign.identityToken is deprecated")
+        .contains("(f) identityToken = " + token);
+    assertThatThrownBy(() -> assertNoLineCarries(deprecated.log(), token)).isInstanceOf(AssertionError.class);
   }
 
   /** Every line but Maven's own environment dump under -X ("[DEBUG]   env.NAME=value" lines are Maven's). */
