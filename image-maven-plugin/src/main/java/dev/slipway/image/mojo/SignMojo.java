@@ -116,7 +116,7 @@ public class SignMojo extends AbstractImageMojo {
   @Parameter(property = "image.sign.rekorUrl")
   String rekorUrl;
 
-  /** Key mode: an EC P-256 PKCS#8 PEM file, or {@code awskms:///arn:aws:kms:REGION:ACCOUNT:key/ID}. */
+  /** Key mode: an EC P-256 PEM file, cosign's {@code cosign.key}, or {@code awskms:///arn:aws:kms:REGION:ACCOUNT:key/ID}. */
   @Parameter(property = "image.sign.key")
   String key;
 
