@@ -101,7 +101,10 @@ class PerfGateIT {
     JsonNode passed = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(passed.path("verdict").asText()).as(same.log()).isIn("PASS", "WARN");
     assertThat(passed.path("baseline").path("kind").asText()).isEqualTo("history");
-    assertThat(passed.path("metrics")).hasSize(2);
+    // two gated latencies plus the error budget of each endpoint and the total
+    assertThat(passed.path("metrics")).filteredOn(m -> !m.path("method").asText().equals("ERROR_BUDGET")).hasSize(2);
+    assertThat(passed.path("metrics")).filteredOn(m -> m.path("method").asText().equals("ERROR_BUDGET"))
+        .allSatisfy(m -> assertThat(m.path("verdict").asText()).isEqualTo("PASS"));
 
     slowMs.set(60);
     MavenRun.Result slowed = build(project, "clean", "verify");
@@ -110,7 +113,9 @@ class PerfGateIT {
     JsonNode failed = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(failed.path("verdict").asText()).isEqualTo("FAIL");
     for (JsonNode m : failed.path("metrics")) {
-      if (m.path("endpoint").asText().equals("GET /slow")) {
+      if (m.path("method").asText().equals("ERROR_BUDGET")) {
+        assertThat(m.path("verdict").asText()).as(m.toString()).isEqualTo("PASS");
+      } else if (m.path("endpoint").asText().equals("GET /slow")) {
         assertThat(m.path("verdict").asText()).as(m.toString()).isEqualTo("FAIL");
         assertThat(m.path("ratio").asDouble()).as(m.toString()).isGreaterThan(1.25);
       } else {
