@@ -82,8 +82,12 @@ class PerfGateIT {
         "-Dslipway.version=" + System.getProperty("slipway.version"),
         "-Dperf.target=http://127.0.0.1:" + server.getAddress().getPort(),
         "-Dperf.duration=1200ms", "-Dperf.warmup=200ms", "-Dperf.runs=7", "-Dperf.connections=2",
-        // p50 of a sleeping handler is stable on a busy machine; the slowed endpoint triples it
-        "-Dperf.metrics=latency.p50", "-Dperf.minEffect=0.25"));
+        // One build of history is too little for the build-level test, so the fixed thresholds decide. Even the
+        // p50 of a sleeping handler moves by 20-40 % between builds on a loaded 2-core machine (measured: +27 % and
+        // +40 % for an unchanged server at load average 35), so the thresholds are set wide; the slowed endpoint
+        // triples its p50 (+200 %), far beyond them.
+        "-Dperf.metrics=latency.p50", "-Dperf.minEffect=0.25", "-Dperf.warnThreshold=0.6",
+        "-Dperf.failThreshold=1.0"));
     return MavenRun.in(project).args(args.toArray(String[]::new)).run();
   }
 

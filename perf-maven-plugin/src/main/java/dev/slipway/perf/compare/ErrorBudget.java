@@ -39,7 +39,9 @@ public final class ErrorBudget {
         throw new IllegalArgumentException("perf.maxErrorRate = " + maxErrorRate + " is not accepted; expected a "
             + "fraction in [0, 1], e.g. 0.01 for 1 % (1 disables the budget)");
       }
-      perEndpoint = perEndpoint == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(perEndpoint));
+      // insertion order decides which glob wins, so it is kept
+      perEndpoint = perEndpoint == null ? Map.of()
+          : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perEndpoint));
     }
 
     /** The default budget: 1 % errors per endpoint. */
@@ -50,7 +52,7 @@ public final class ErrorBudget {
     /** The limit for {@code endpoint}: the first matching per-endpoint glob, else the general one. */
     public double limitFor(String endpoint) {
       for (Map.Entry<String, Double> e : perEndpoint.entrySet()) {
-        if (MetricSelection.matches(e.getKey(), endpoint, "")) {
+        if (MetricSelection.matchesName(e.getKey(), endpoint)) {
           return e.getValue();
         }
       }
@@ -59,14 +61,27 @@ public final class ErrorBudget {
   }
 
   /**
-   * Artillery's {@code config.ensure} (or {@code plugins.ensure}): a largest error rate in per cent, and largest
-   * values of the total's latency statistics in ms, keyed {@code p50 p75 p90 p95 p99 p999 max min median mean}.
+   * Artillery's {@code config.ensure} (or {@code plugins.ensure}), with artillery-plugin-ensure's semantics:
+   * {@code maxErrorRate} is the largest share of virtual users that failed, in per cent ({@code failed / created
+   * × 100 <= limit}); each threshold passes when the metric is strictly below its limit ({@code metric < limit}),
+   * the legacy {@code p95: 200} form meaning {@code http.response_time.p95 < 200}. Metrics are Artillery's names for
+   * the run's total, see {@link #knows(String)}.
    *
    * @param source the script and line, for messages
    */
-  public record Ensure(Double maxErrorRatePercent, Map<String, Double> latencyMaxMs, String source) {
+  public record Ensure(Double maxErrorRatePercent, Map<String, Double> thresholds, String source) {
+    private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile(
+        "http\\.response_time\\.(min|max|mean|median|p50|p75|p90|p95|p99|p999)|http\\.requests|http\\.responses"
+            + "|http\\.request_rate|http\\.codes\\.\\d{3}|vusers\\.(created|completed|failed)");
+
     public Ensure {
-      latencyMaxMs = latencyMaxMs == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(latencyMaxMs));
+      thresholds = thresholds == null ? Map.of() : java.util.Collections.unmodifiableMap(
+          new LinkedHashMap<>(thresholds));
+    }
+
+    /** Whether {@code metric} is one this check can compute from a run. */
+    public static boolean knows(String metric) {
+      return METRIC.matcher(metric).matches();
     }
   }
 
@@ -128,20 +143,18 @@ public final class ErrorBudget {
     }
     Ensure ensure = limits.ensure();
     if (ensure != null) {
-      List<EndpointResult> totals = new ArrayList<>();
+      List<RunResult> withTotal = new ArrayList<>();
       for (RunResult r : complete) {
-        EndpointResult t = r.total() != null ? r.total() : r.endpoints().size() == 1 ? r.endpoints().get(0) : null;
-        if (t != null && t.requests() > 0) {
-          totals.add(t);
+        if (total(r) != null && total(r).requests() > 0) {
+          withTotal.add(r);
         }
       }
-      if (!totals.isEmpty()) {
+      if (!withTotal.isEmpty()) {
         if (ensure.maxErrorRatePercent() != null) {
-          out.add(errorBudget("total", totals, ensure.maxErrorRatePercent() / 100,
-              "ensure.maxErrorRate in " + ensure.source()));
+          out.add(ensureErrorRate(withTotal, ensure));
         }
-        for (Map.Entry<String, Double> l : ensure.latencyMaxMs().entrySet()) {
-          out.add(latency(totals, l.getKey(), l.getValue(), ensure.source()));
+        for (Map.Entry<String, Double> t : ensure.thresholds().entrySet()) {
+          out.add(threshold(withTotal, t.getKey(), t.getValue(), ensure.source()));
         }
       }
     }
@@ -181,6 +194,13 @@ public final class ErrorBudget {
     if (errors > 0) {
       why.append(String.format(Locale.ROOT, "; %d of %d requests failed: status %d, timeout %d, connect %d, other %d",
           errors, requests, causes.status(), causes.timeout(), causes.connect(), causes.other()));
+      if (causes.check() > 0) {
+        why.append(String.format(Locale.ROOT, ", check %d (expect/capture)", causes.check()));
+      }
+      if (causes.notSent() > 0) {
+        why.append(String.format(Locale.ROOT, ", not sent %d (generator-limited: the load generator's connection "
+            + "cap, perf.connections, not the server)", causes.notSent()));
+      }
       String statuses = statusSummary(codes);
       if (!statuses.isEmpty()) {
         why.append("; responses by status: ").append(statuses);
@@ -197,55 +217,102 @@ public final class ErrorBudget {
         null, median - limit, null, null, null, null, null, why.toString());
   }
 
-  private static MetricResult latency(List<EndpointResult> runs, String stat, double limitMs, String source) {
+  private static EndpointResult total(RunResult r) {
+    return r.total() != null ? r.total() : r.endpoints().size() == 1 ? r.endpoints().get(0) : null;
+  }
+
+  /**
+   * artillery-plugin-ensure's maxErrorRate: failed virtual users over created ones, in per cent, of the median run.
+   * Results without virtual-user counts (other tools) fall back on failed requests over requests.
+   */
+  private static MetricResult ensureErrorRate(List<RunResult> runs, Ensure ensure) {
+    double[] rates = new double[runs.size()];
+    boolean vusers = true;
+    for (int i = 0; i < runs.size(); i++) {
+      EndpointResult t = total(runs.get(i));
+      var created = t.metrics().get("vusers.created");
+      var failed = t.metrics().get("vusers.failed");
+      if (created != null && failed != null && created.value() > 0) {
+        rates[i] = failed.value() / created.value() * 100;
+      } else {
+        vusers = false;
+        rates[i] = 100.0 * t.errors().total() / t.requests();
+      }
+    }
+    double median = Numbers.median(rates);
+    double limit = ensure.maxErrorRatePercent();
+    Verdict v = median <= limit + 1e-9 ? Verdict.PASS : Verdict.FAIL;
+    String what = vusers ? "virtual users that failed" : "failed requests (no virtual-user counts in the results)";
+    return new MetricResult("total", "ensure.maxErrorRate", "%", "lower", Method.ENSURE, v,
+        new SideStats(0, limit, null, null, null), new SideStats(runs.size(), median, null, null, null), null,
+        median - limit, null, null, null, null, null, String.format(Locale.ROOT, "%.2f %% of %s in the median run, "
+            + "limit %s %% (ensure maxErrorRate in %s)", median, what, fmt(limit), ensure.source()));
+  }
+
+  /** One ensure threshold: the median run's value must be strictly below the limit, as in Artillery. */
+  private static MetricResult threshold(List<RunResult> runs, String metric, double limit, String source) {
     double[] values = new double[runs.size()];
     int n = 0;
-    for (EndpointResult e : runs) {
-      Double v = stat(e, stat);
+    for (RunResult r : runs) {
+      Double v = ensureValue(total(r), metric);
       if (v != null) {
         values[n++] = v;
       }
     }
     if (n == 0) {
-      return new MetricResult("total", "latency." + stat, "ms", "lower", Method.ENSURE, Verdict.UNKNOWN,
-          new SideStats(0, limitMs, null, null, null), new SideStats(runs.size(), null, null, null, null), null, null,
-          null, null, null, null, null, "ensure." + stat + " in " + source + ": the results have no " + stat
-              + " latency to check");
+      return new MetricResult("total", "ensure." + metric, null, "lower", Method.ENSURE, Verdict.UNKNOWN,
+          new SideStats(0, limit, null, null, null), new SideStats(runs.size(), null, null, null, null), null, null,
+          null, null, null, null, null, "ensure " + metric + " < " + fmt(limit) + " in " + source + ": the results "
+              + "have no " + metric + " to check");
     }
     double median = Numbers.median(java.util.Arrays.copyOf(values, n));
-    Verdict v = median > limitMs + 1e-9 ? Verdict.FAIL : Verdict.PASS;
-    return new MetricResult("total", "latency." + stat, "ms", "lower", Method.ENSURE, v,
-        new SideStats(0, limitMs, null, null, null), new SideStats(n, median, null, null, null), median / limitMs,
-        median / limitMs - 1, null, null, null, null, null, String.format(Locale.ROOT, "%s of the median run %.2f ms, "
-            + "limit %.2f ms (ensure.%s in %s)", stat, median, limitMs, stat, source));
+    Verdict v = median < limit ? Verdict.PASS : Verdict.FAIL;
+    return new MetricResult("total", "ensure." + metric, null, "lower", Method.ENSURE, v,
+        new SideStats(0, limit, null, null, null), new SideStats(n, median, null, null, null),
+        limit != 0 ? median / limit : null, null, null, null, null, null, null,
+        String.format(Locale.ROOT, "%s of the median run %s, must be below %s (ensure threshold in %s)", metric,
+            fmt(median), fmt(limit), source));
   }
 
-  private static Double stat(EndpointResult e, String stat) {
-    Latency l = e.latency();
-    switch (stat) {
-      case "p50", "median" -> {
-        return l == null ? null : l.p50();
+  /** The value Artillery would report under {@code metric} for this run's total, or null. */
+  static Double ensureValue(EndpointResult t, String metric) {
+    Latency l = t.latency();
+    if (metric.startsWith("http.response_time.")) {
+      String stat = metric.substring("http.response_time.".length());
+      Double v = switch (stat) {
+        case "p50", "median" -> l == null ? null : l.p50();
+        case "p90" -> l == null ? null : l.p90();
+        case "p99" -> l == null ? null : l.p99();
+        case "p999" -> l == null ? null : l.p999();
+        case "max" -> l == null ? null : l.max();
+        case "mean" -> l == null ? null : l.mean();
+        default -> null;
+      };
+      if (v == null) {
+        var m = t.metrics().get("latency." + (stat.equals("median") ? "p50" : stat));
+        v = m == null ? null : m.value();
       }
-      case "p90" -> {
-        return l == null ? null : l.p90();
-      }
-      case "p99" -> {
-        return l == null ? null : l.p99();
-      }
-      case "p999" -> {
-        return l == null ? null : l.p999();
-      }
-      case "max" -> {
-        return l == null ? null : l.max();
-      }
-      case "mean" -> {
-        return l == null ? null : l.mean();
-      }
-      default -> {
-        var m = e.metrics().get("latency." + stat);
-        return m == null ? null : m.value();
-      }
+      return v;
     }
+    if (metric.startsWith("http.codes.")) {
+      Long c = t.statusCodes().get(metric.substring("http.codes.".length()));
+      return t.statusCodes().isEmpty() ? null : (double) (c == null ? 0 : c);
+    }
+    Errors e = t.errors();
+    return switch (metric) {
+      case "http.requests" -> (double) (t.requests() - e.notSent());
+      case "http.responses" -> (double) (t.requests() - e.timeout() - e.connect() - e.other() - e.notSent());
+      case "http.request_rate" -> t.throughput();
+      default -> {
+        var m = t.metrics().get(metric);
+        yield m == null ? null : m.value();
+      }
+    };
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f",
+        v);
   }
 
   static String statusSummary(Map<String, Long> codes) {

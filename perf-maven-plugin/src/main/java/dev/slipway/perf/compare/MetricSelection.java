@@ -97,6 +97,11 @@ public record MetricSelection(List<String> include, Map<String, Direction> direc
     return p.matcher(metric).matches() || p.matcher(endpoint + "/" + metric).matches();
   }
 
+  /** Whether {@code glob} matches the whole of {@code name} (e.g. an endpoint). */
+  public static boolean matchesName(String glob, String name) {
+    return glob(glob).matcher(name).matches();
+  }
+
   private static Pattern glob(String glob) {
     StringBuilder re = new StringBuilder();
     for (char c : glob.toCharArray()) {
