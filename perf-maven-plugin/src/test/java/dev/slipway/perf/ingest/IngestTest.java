@@ -209,6 +209,21 @@ class IngestTest {
   }
 
   @Test
+  void realArtilleryRunWithResetConnectionsKeepsEveryFailure() throws Exception {
+    // Produced by Artillery 2.0.21 itself against a server that resets every /orders connection (see README).
+    RunResult r = one("artillery-2.0.21-resets.json");
+    EndpointResult orders = r.endpoint("/orders").orElseThrow();
+    assertThat(orders.requests()).isEqualTo(100);
+    assertThat(orders.errors().other()).as("ECONNRESET").isEqualTo(100);
+    assertThat(orders.latency()).isNull();
+    EndpointResult missing = r.endpoint("/missing").orElseThrow();
+    assertThat(missing.errors().status()).isEqualTo(100);
+    assertThat(r.endpoint("/health").orElseThrow().errors().total()).isZero();
+    assertThat(r.total().requests()).isEqualTo(300);
+    assertThat(r.total().errors().total()).isEqualTo(200);
+  }
+
+  @Test
   void jmeterQuotedMultiLineFieldsAreOneField() throws Exception {
     // Was: the hand-written line splitter broke the record at the line breaks and failed the file.
     RunResult r = one("jmeter-multiline.jtl");

@@ -45,7 +45,7 @@ class ScenarioFileTest {
     assertThat(new ArrivalSchedule(w.phases()).arrivals()).isEqualTo(250);
     // ensure is honoured (perf:load checks it), so it is no longer a warning
     assertThat(w.ensure().thresholds()).containsEntry("http.response_time.p99", 200.0);
-    assertThat(w.ensure().source()).contains("artillery-old-pipeline.yml:17");
+    assertThat(w.ensure().source()).contains("artillery-old-pipeline.yml:18");
     assertThat(w.warnings()).isEmpty();
   }
 
