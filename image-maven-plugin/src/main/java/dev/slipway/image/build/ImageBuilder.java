@@ -77,6 +77,7 @@ public final class ImageBuilder {
   }
 
   public BuiltImage build(BuildConfig config) throws ImageBuildException, InvalidInputException, InterruptedException {
+    validate(config);
     String mainClass = config.entrypoint().isEmpty() ? mainClass(config) : null;
     Path layoutDir = config.layoutDir() != null ? config.layoutDir() : config.workDir().resolve("staging/layout");
     Optional<ImageRef> base = config.isScratch() ? Optional.empty()
@@ -272,20 +273,34 @@ public final class ImageBuilder {
     }
   }
 
-  private FileEntriesLayer extraLayer(BuildConfig.ExtraDirectory extra) throws IOException, InvalidInputException {
-    if (!Files.isDirectory(extra.from())) {
-      throw new InvalidInputException("image.extraDirectories: " + extra.from() + " is not a directory");
+  /** The configuration errors only the builder sees, found before anything is pulled, built or written. */
+  private static void validate(BuildConfig config) throws InvalidInputException {
+    ports(config.ports());
+    for (BuildConfig.ExtraDirectory extra : config.extraDirectories()) {
+      permissionRules(extra);
+      if (!Files.isDirectory(extra.from())) {
+        throw new InvalidInputException("image.extraDirectories: " + extra.from() + " is not a directory");
+      }
     }
+  }
+
+  private static List<Map.Entry<PathMatcher, FilePermissions>> permissionRules(BuildConfig.ExtraDirectory extra)
+      throws InvalidInputException {
     List<Map.Entry<PathMatcher, FilePermissions>> rules = new ArrayList<>();
     for (Map.Entry<String, String> p : extra.permissions().entrySet()) {
       try {
         rules.add(Map.entry(FileSystems.getDefault().getPathMatcher("glob:" + p.getKey()),
             FilePermissions.fromOctalString(p.getValue())));
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("image.extraDirectories permissions '" + p.getKey() + "' = '" + p.getValue()
-            + "': expected a glob of in-image paths and a three-digit octal mode such as 755");
+        throw new InvalidInputException("image.extraDirectoryPermissions '" + p.getKey() + "=" + p.getValue()
+            + "': expected a glob of in-image paths and a three-digit octal mode such as /app/bin/*=755");
       }
     }
+    return rules;
+  }
+
+  private FileEntriesLayer extraLayer(BuildConfig.ExtraDirectory extra) throws IOException, InvalidInputException {
+    List<Map.Entry<PathMatcher, FilePermissions>> rules = permissionRules(extra);
     return FileEntriesLayer.builder().setName("extra files")
         .addEntryRecursive(extra.from(), AbsoluteUnixPath.get(extra.into()), (source, target) -> {
           for (var rule : rules) {

@@ -190,6 +190,13 @@ public final class LoadTest {
     if (s.threads() < 0) {
       throw new InvalidInputException("perf.threads must be >= 0 (0 = automatic), was " + s.threads());
     }
+    if (s.runs() < 1) {
+      // zero runs would "pass" with no results, leaving perf:compare nothing to gate
+      throw new InvalidInputException("perf.runs must be >= 1, was " + s.runs());
+    }
+    if (s.timeout() != null && (s.timeout().isZero() || s.timeout().isNegative())) {
+      throw new InvalidInputException("perf.timeout must be positive, was " + LoadRunner.human(s.timeout()));
+    }
     ArrivalSchedule schedule = model == WorkloadModel.OPEN ? new ArrivalSchedule(phases) : null;
     Duration length = model == WorkloadModel.OPEN ? schedule.duration() : duration;
     Duration warmup = s.warmup() != null ? s.warmup()
