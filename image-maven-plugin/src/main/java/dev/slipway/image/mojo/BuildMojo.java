@@ -135,11 +135,27 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.creationTime")
   String creationTime;
 
-  /** Registry user name for {@code image.from}. */
+  /** Registry user name for {@code image.from}, with the password from image.from.passwordEnv or passwordFile. */
   @Parameter(property = "image.from.username")
   String fromUsername;
 
-  /** Registry password for {@code image.from}; never logged. */
+  /** The name of the environment variable that holds the password for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.passwordEnv")
+  String fromPasswordEnv;
+
+  /** A file that holds the password for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.passwordFile")
+  File fromPasswordFile;
+
+  /** The id of the settings.xml {@code <server>} with the login for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.server")
+  String fromServer;
+
+  /**
+   * Deprecated: the password for {@code image.from} itself, which Maven prints under {@code -X}. Use
+   * {@code image.from.passwordEnv}, {@code image.from.passwordFile} or a settings.xml server.
+   */
+  @Deprecated
   @Parameter(property = "image.from.password")
   String fromPassword;
 
@@ -222,16 +238,17 @@ public class BuildMojo extends AbstractImageMojo {
     List<BuildConfig.ExtraDirectory> extras = BuildConfig.ExtraDirectory.parse(split(extraDirectories),
         keyValues(extraDirectoryPermissions, "image.extraDirectoryPermissions"), project.getBasedir().toPath());
 
-    List<String> insecure = split(insecureRegistries);
     String registry = target != null ? target.registry() : null;
     return new BuildConfig(from, Platforms.parse(platforms), target, name, allTags, layoutDir, workDir.toPath(),
         Path.of(project.getBuild().getOutputDirectory()), deps, snapshots,
         mainClass != null ? mainClass : manifestMainClass(), list(jvmFlags), list(args), list(entrypoint),
         keyValues(environment, "image.environment"), split(ports), workingDirectory, user, allLabels, extras,
-        created, appRoot, new LinkedHashSet<>(insecure),
-        registry == null ? null : registryCredentials(registry, redactor),
+        created, appRoot, registryAccess(),
+        registry == null ? null : registryCredentials(registry, redactor, log),
         baseName == null ? null : MavenCredentials.resolve(ImageRef.parse(from, "image.from").registry(),
-            fromUsername, fromPassword, settings, decrypter, Map.of(), redactor));
+            new MavenCredentials.Parameters("image.from", fromUsername, fromPasswordEnv,
+                fromPasswordFile == null ? null : fromPasswordFile.toPath(), fromServer, fromPassword),
+            false, settings, decrypter, System.getenv(), redactor, log));
   }
 
   private OciLabels.ProjectInfo projectInfo() {

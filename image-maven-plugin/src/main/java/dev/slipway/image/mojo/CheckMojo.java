@@ -84,8 +84,8 @@ public class CheckMojo extends AbstractImageMojo {
           split(requiredLabels), split(platforms == null ? null : List.of(platforms)), split(ports),
           image.baseImage() == null ? null : image.baseImage().reference(),
           Severity.parseOverrides(severities, "image.check.severities"));
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), decrypter, redactor, log);
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+          registry -> registryCredentials(registry, redactor, log), log);
       new ImageCheck(access.source(), log).run(image.repository(), image.digest(), config, report.toPath());
     } catch (PolicyViolationException e) {
       throw new MojoFailureException(e.getMessage(), e);

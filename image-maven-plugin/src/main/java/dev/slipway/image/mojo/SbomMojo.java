@@ -112,8 +112,8 @@ public class SbomMojo extends AbstractImageMojo {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
       Instant timestamp = OutputTimestamp.parse(outputTimestamp, "project.build.outputTimestamp", Instant.now());
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), decrypter, redactor, log);
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+          registry -> registryCredentials(registry, redactor, log), log);
       ImageSource source = access.source();
       MavenApplicationReader maven = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
           project.getRemoteProjectRepositories(), log);
