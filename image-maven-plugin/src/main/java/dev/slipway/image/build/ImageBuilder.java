@@ -111,8 +111,17 @@ public final class ImageBuilder {
       Files.deleteIfExists(fingerprintFile);
       layout = OciLayout.create(layoutDir, config.layoutDir() != null ? "image.layout" : "image.workDir");
       Path tarDir = Files.createDirectories(config.workDir().resolve("staging/tars"));
+      OciLayout.Entry first = null;
       for (Platform platform : config.platforms()) {
         String name = Platforms.name(platform);
+        if (first != null && base.isEmpty()) {
+          // from scratch the platforms share every layer and differ only in two fields of the configuration:
+          // one jib build is enough, the others are derived from it (no second tarball written and read back)
+          OciLayout.Entry entry = layout.addForPlatform(first, platform.getOs(), platform.getArchitecture());
+          log.info("  " + name + " manifest " + entry.digest() + " (the " + Platforms.name(
+              new Platform(first.architecture(), first.os())) + " layers, configuration for " + name + ")");
+          continue;
+        }
         Path tar = tarDir.resolve(platform.getOs() + "-" + platform.getArchitecture() + ".tar");
         log.info("Building " + name + " from " + (base.isPresent() ? base.get() : "scratch"));
         JibContainerBuilder builder = containerBuilder(config, base, baseCredentials, mainClass, platform,
@@ -126,6 +135,7 @@ public final class ImageBuilder {
         retry.call("building " + name, () -> builder.containerize(containerizer),
             ImageBuilder::isTransient, log);
         OciLayout.Entry entry = layout.addTarball(tar, platform.getOs(), platform.getArchitecture());
+        first = first == null ? entry : first;
         Files.delete(tar);
         log.info("  " + name + " manifest " + entry.digest() + " (" + layerSummary(layout, entry) + ")");
       }

@@ -190,8 +190,21 @@ public final class OciLayout {
           }
           Path tmp = Files.createTempFile(dir, ".blob", ".tmp");
           try {
-            Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
-            String actual = Digests.sha256(tmp);
+            // one pass: the digest is taken while the bytes are copied, not by reading the copy again
+            java.security.MessageDigest sha;
+            try {
+              sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException impossible) {
+              throw new IllegalStateException(impossible);
+            }
+            try (var out = Files.newOutputStream(tmp)) {
+              byte[] buffer = new byte[1 << 16];
+              for (int n; (n = tar.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+              }
+            }
+            String actual = "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(digest)) {
               throw new IOException(tarball + ": blob " + name + " has digest " + actual);
             }
@@ -217,6 +230,39 @@ public final class OciLayout {
     }
     entries.add(entry);
     return entry;
+  }
+
+  /**
+   * Adds the image of {@code from} for another platform without building it again: with no base image the
+   * platforms differ only in the {@code architecture} and {@code os} of the image configuration, so the configuration
+   * is copied with those two changed and a manifest written for it over the very same layers.
+   */
+  public Entry addForPlatform(Entry from, String os, String architecture) throws IOException {
+    ObjectNode manifest = (ObjectNode) Json.mapper().readTree(blob(from.digest()).toFile());
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(
+        blob(manifest.path("config").path("digest").asText()).toFile());
+    if (config.hasNonNull("variant") || config.hasNonNull("os.version")) {
+      throw new IOException("cannot derive a platform from an image configuration with a variant or os.version");
+    }
+    config.put("architecture", architecture);
+    config.put("os", os);
+    byte[] configBytes = compact(config);
+    String configDigest = Digests.sha256(configBytes);
+    AtomicFiles.write(blob(configDigest), configBytes);
+    ObjectNode descriptor = (ObjectNode) manifest.path("config");
+    descriptor.put("digest", configDigest);
+    descriptor.put("size", configBytes.length);
+    byte[] manifestBytes = compact(manifest);
+    String manifestDigest = Digests.sha256(manifestBytes);
+    AtomicFiles.write(blob(manifestDigest), manifestBytes);
+    Entry entry = new Entry(os, architecture, manifestDigest, manifestBytes.length);
+    entries.add(entry);
+    return entry;
+  }
+
+  private static byte[] compact(JsonNode node) throws IOException {
+    return Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsBytes(node);
   }
 
   /** The bytes of {@code index.json}: an OCI image index, one manifest per platform. Its sha256 is the image digest. */

@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.PluginParameterExpressionEvaluator;
+import org.codehaus.plexus.configuration.PlexusConfiguration;
 import org.apache.maven.model.License;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -96,9 +99,12 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.entrypoint")
   List<String> entrypoint;
 
-  /** Environment variables as {@code NAME=value}. */
+  /**
+   * Environment variables: {@code <environment><env>NAME=value</env></environment>}, jib's map form
+   * {@code <environment><NAME>value</NAME></environment>}, or {@code -Dimage.environment=A=1,B=2}.
+   */
   @Parameter(property = "image.environment")
-  List<String> environment;
+  PlexusConfiguration environment;
 
   /** Exposed ports: {@code 8080}, {@code 9000-9002}, {@code 53/udp}. */
   @Parameter(property = "image.ports")
@@ -116,9 +122,15 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.appRoot", defaultValue = "/app")
   String appRoot;
 
-  /** Extra labels as {@code key=value}; they override the derived {@code org.opencontainers.image.*} ones. */
+  /**
+   * Extra labels, overriding the derived {@code org.opencontainers.image.*} ones: {@code <labels><label>key=value
+   * </label></labels>}, jib's map form {@code <labels><key>value</key></labels>}, or {@code -Dimage.labels=k=v,...}.
+   */
   @Parameter(property = "image.labels")
-  List<String> labels;
+  PlexusConfiguration labels;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+  MojoExecution mojoExecution;
 
   /** Directories copied into the image: {@code path} (to {@code /}) or {@code path:/in/image}. */
   @Parameter(property = "image.extraDirectories")
@@ -231,7 +243,9 @@ public class BuildMojo extends AbstractImageMojo {
       (a.isSnapshot() ? snapshots : deps).add(a.getFile().toPath());
     }
 
-    Map<String, String> overrides = keyValues(labels, "image.labels");
+    KeyValueParameter.Evaluator evaluator = evaluator();
+    Map<String, String> overrides = KeyValueParameter.parse(labels, evaluator, "image.labels",
+        KeyValueParameter.LABEL_ITEMS);
     String baseName = "scratch".equals(from.strip()) ? null : from.strip();
     Map<String, String> allLabels = OciLabels.of(projectInfo(), git, created, baseName, null, overrides);
 
@@ -242,13 +256,23 @@ public class BuildMojo extends AbstractImageMojo {
     return new BuildConfig(from, Platforms.parse(platforms), target, name, allTags, layoutDir, workDir.toPath(),
         Path.of(project.getBuild().getOutputDirectory()), deps, snapshots,
         mainClass != null ? mainClass : manifestMainClass(), list(jvmFlags), list(args), list(entrypoint),
-        keyValues(environment, "image.environment"), split(ports), workingDirectory, user, allLabels, extras,
+        KeyValueParameter.parse(environment, evaluator, "image.environment", KeyValueParameter.ENVIRONMENT_ITEMS),
+        split(ports), workingDirectory, user, allLabels, extras,
         created, appRoot, registryAccess(),
         registry == null ? null : registryCredentials(registry, redactor, log),
         baseName == null ? null : MavenCredentials.resolve(ImageRef.parse(from, "image.from").registry(),
             new MavenCredentials.Parameters("image.from", fromUsername, fromPasswordEnv,
                 fromPasswordFile == null ? null : fromPasswordFile.toPath(), fromServer, fromPassword),
             false, settings, decrypter, System.getenv(), redactor, log));
+  }
+
+  /** Maven's own parameter evaluation, for the raw configuration of environment and labels. */
+  private KeyValueParameter.Evaluator evaluator() {
+    if (session == null || mojoExecution == null) {
+      return expression -> expression;
+    }
+    PluginParameterExpressionEvaluator maven = new PluginParameterExpressionEvaluator(session, mojoExecution);
+    return maven::evaluate;
   }
 
   private OciLabels.ProjectInfo projectInfo() {
