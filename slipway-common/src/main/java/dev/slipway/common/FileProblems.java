@@ -57,8 +57,9 @@ public final class FileProblems {
         : parameter + " = " + configured + (failing.equals(configured) ? "" : " (at " + file + ")");
     String todo = parameter == null ? "check that " + file + " can be written, or point the build elsewhere"
         : "set " + parameter + " to a directory this build can write";
-    if (e instanceof FileAlreadyExistsException || e instanceof DirectoryNotEmptyException
-        || e instanceof NotDirectoryException) {
+    boolean fileInTheWay = e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException
+        || (e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("not a directory"));
+    if (fileInTheWay || e instanceof DirectoryNotEmptyException) {
       todo = parameter == null ? "move what is at " + file + " out of the way" : "set " + parameter
           + " to a directory (not a file), or move what is in the way";
     }

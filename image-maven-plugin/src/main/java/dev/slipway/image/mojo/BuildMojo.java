@@ -207,6 +207,13 @@ public class BuildMojo extends AbstractImageMojo {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted", e);
     } catch (IOException | RuntimeException e) {
+      java.nio.file.FileSystemException file = dev.slipway.common.FileProblems.find(e);
+      if (file != null) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        paths.put("image.layout", layout == null ? null : layout.toPath());
+        paths.put("image.workDir", workDir.toPath());
+        throw new MojoExecutionException(redactor.redact(dev.slipway.common.FileProblems.describe(file, paths)), e);
+      }
       throw new MojoExecutionException(redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }

@@ -92,6 +92,14 @@ public class CheckMojo extends AbstractImageMojo {
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException | IllegalStateException e) {
+      java.nio.file.FileSystemException file = dev.slipway.common.FileProblems.find(e);
+      if (file != null) {
+        java.util.Map<String, java.nio.file.Path> paths = new java.util.LinkedHashMap<>();
+        paths.put("image.check.report", report.toPath());
+        paths.put("image.workDir", workDir.toPath());
+        throw new MojoExecutionException("image:check failed: "
+            + redactor.redact(dev.slipway.common.FileProblems.describe(file, paths)), e);
+      }
       throw new MojoExecutionException("image:check failed: " + redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }

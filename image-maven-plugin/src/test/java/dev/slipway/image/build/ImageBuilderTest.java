@@ -259,4 +259,14 @@ class ImageBuilderTest {
       }
     }
   }
+
+  @Test
+  void aLayoutUnderProcFailsNamingTheParameterNotWithTheJdksExceptionText() throws Exception {
+    BuildConfig c = config(work, null, Path.of("/proc/slipway-image-layout"), "linux/amd64");
+    assertThatThrownBy(() -> new ImageBuilder(log).build(c))
+        .isInstanceOf(ImageBuildException.class)
+        .hasMessageStartingWith("image.layout = /proc/slipway-image-layout: cannot create files there")
+        .hasMessageContaining("set image.layout to a directory this build can write")
+        .hasMessageNotContaining("NoSuchFileException");
+  }
 }
