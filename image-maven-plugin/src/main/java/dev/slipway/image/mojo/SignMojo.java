@@ -232,10 +232,10 @@ public class SignMojo extends AbstractImageMojo {
     }
 
     String registry = image.registry();
-    boolean insecure = BuildMojo.split(insecureRegistries).contains(registry);
+    boolean insecure = registryAccess().isInsecure(registry);
     return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
         BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
-        MavenCredentials.resolve(registry, username, password, settings, decrypter, env, redactor), insecure,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), insecure,
         chosen == SignConfig.Mode.KEY ? rekor() : null);
   }
 

@@ -184,7 +184,8 @@ public class VerifyMojo extends AbstractImageMojo {
     // without a POM Maven leaves ${project.build.directory} uninterpolated: use ./target/slipway
     Path out = workDir.getPath().contains("${")
         ? Path.of(session.getExecutionRootDirectory(), "target", "slipway") : workDir.toPath();
-    return new VerifyConfig(image, policy, predicates, out, registryCredentials(registry, redactor),
-        BuildMojo.split(insecureRegistries).contains(registry));
+    return new VerifyConfig(image, policy, predicates, out,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)),
+        registryAccess().isInsecure(registry));
   }
 }
