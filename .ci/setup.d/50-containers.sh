@@ -2,7 +2,8 @@
 # The container runtime the tests run built images with (it/testkit PodmanRuntime, JreBase; facts/containers.md):
 # podman + runc serve the Docker Engine API to Testcontainers, mmdebstrap builds the Debian + JRE base image from
 # Debian packages, and qemu-user-static + binfmt-support run linux/arm64 binaries (package scripts while building
-# the arm64 base, then the arm64 image) under user emulation. Nothing under /etc is edited: the test kit writes its
+# the arm64 base, then the arm64 image) under user emulation; busybox-static is the one binary of the test kit's tiny
+# test images (BusyboxImage). Nothing under /etc is edited: the test kit writes its
 # own containers.conf and registries.conf. Idempotent.
 set -euo pipefail
 need=()
@@ -11,6 +12,8 @@ for pair in podman:podman runc:runc mmdebstrap:mmdebstrap qemu-aarch64-static:qe
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need+=("$pkg")
 done
+# the dynamic busybox package has the same /bin/busybox: ask dpkg for the static one
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
