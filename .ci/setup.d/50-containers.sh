@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The container runtime the tests run built images with (it/testkit PodmanRuntime, JreBase; facts/containers.md):
 # podman + runc serve the Docker Engine API to Testcontainers, mmdebstrap builds the Debian + JRE base image from
-# Debian packages, and qemu-user-static + binfmt-support run linux/arm64 binaries (package scripts while building
+# Debian packages (arch-test: its check for foreign architectures), and qemu-user-static + binfmt-support run linux/arm64 binaries (package scripts while building
 # the arm64 base, then the arm64 image) under user emulation; busybox-static is the one binary of the test kit's tiny
-# test images (BusyboxImage). Nothing under /etc is edited: the test kit writes its
-# own containers.conf and registries.conf. Idempotent.
+# test images (BusyboxImage). Nothing under /etc is edited: the test kit writes its own containers.conf and
+# registries.conf. Idempotent.
 set -euo pipefail
 need=()
-for pair in podman:podman runc:runc mmdebstrap:mmdebstrap qemu-aarch64-static:qemu-user-static \
+for pair in podman:podman runc:runc mmdebstrap:mmdebstrap arch-test:arch-test qemu-aarch64-static:qemu-user-static \
             update-binfmts:binfmt-support; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need+=("$pkg")

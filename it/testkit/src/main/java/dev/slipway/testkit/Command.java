@@ -57,14 +57,27 @@ final class Command {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly().waitFor();
+    boolean finished;
+    try {
+      finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      kill(p);
+      throw e;
+    }
+    if (!finished) {
+      kill(p);
       throw new IOException(command.get(0) + " did not finish within " + timeout + "; log: " + log);
     }
     if (p.exitValue() != 0) {
       throw new IOException(String.join(" ", command) + " failed with exit code " + p.exitValue() + "; log: " + log
           + "\n" + tail(log, 20));
     }
+  }
+
+  /** Kills a program and everything it started (mmdebstrap's workers would outlive it). */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /** A file's text; bytes that are not UTF-8 (a program's raw output) become replacement characters. */

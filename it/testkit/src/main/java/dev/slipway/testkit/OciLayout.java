@@ -16,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -56,18 +55,14 @@ final class OciLayout {
     return dir;
   }
 
-  /** Compresses a tarball into a layer blob (fastest gzip level: these are local fixtures, not shipped images). */
+  /** Compresses a tarball into a layer blob (gzip's default level, as image tools use: sizes like real images'). */
   Layer addLayer(Path tar) throws IOException {
     Path tmp = Files.createTempFile(dir, "layer", ".tmp");
     MessageDigest uncompressed = sha256();
     MessageDigest compressed = sha256();
     try (InputStream in = new DigestInputStream(Files.newInputStream(tar), uncompressed);
         DigestOutputStream digestOut = new DigestOutputStream(Files.newOutputStream(tmp), compressed);
-        OutputStream gzip = new GZIPOutputStream(digestOut, 1 << 16) {
-          {
-            def.setLevel(Deflater.BEST_SPEED);
-          }
-        }) {
+        OutputStream gzip = new GZIPOutputStream(digestOut, 1 << 16)) {
       in.transferTo(gzip);
     }
     String digest = "sha256:" + HexFormat.of().formatHex(compressed.digest());
