@@ -47,6 +47,7 @@ public final class BinaryTrivy implements Trivy {
   @Override
   public int run(TrivyCommand command, Consumer<String> lines) throws IOException, ScanException {
     Files.createDirectories(command.output().getParent());
+    Files.createDirectories(command.cacheDir());
     List<String> cmd = new ArrayList<>();
     cmd.add(executable.toString());
     cmd.addAll(command.render(command.input().toString(), command.cacheDir().toString(),

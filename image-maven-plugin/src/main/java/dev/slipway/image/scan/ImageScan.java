@@ -107,6 +107,7 @@ public final class ImageScan {
           + String.join(", ", files(config)));
     }
 
+    trivy.preflight();
     DbMetadata db = null;
     if (config.server() != null || (config.skipDbUpdate() && config.cacheDir() != null)) {
       // no download will happen: the DB that will decide is already known, and a stale one stops us early
@@ -325,15 +326,26 @@ public final class ImageScan {
         return; // the first scan may still download it; judged after that scan
       }
       throw new ScanException("image:scan: the vulnerability DB's age cannot be told (" + trivy.describe()
-          + " reports no DB metadata), so image.scan.maxDbAge=" + Durations.format(config.maxDbAge())
+          + " reports no DB metadata), so image.scan.maxDbAge=" + human(config.maxDbAge())
           + " cannot be checked");
     }
     if (db.age(now).compareTo(config.maxDbAge()) > 0) {
       throw new ScanException("image:scan: Trivy's vulnerability DB was built " + db.updatedAt() + ", "
           + MarkdownReport.age(hours(db.age(now))) + " ago, older than image.scan.maxDbAge="
-          + Durations.format(config.maxDbAge()) + ": update the DB (drop image.scan.skipDbUpdate, or refresh the "
+          + human(config.maxDbAge()) + ": update the DB (drop image.scan.skipDbUpdate, or refresh the "
           + "mirror image.scan.dbRepository names" + (config.server() != null ? ", or the server's DB" : "") + ")");
     }
+  }
+
+  /** {@code 7d}, {@code 36h}, else the common short form. */
+  static String human(Duration d) {
+    if (d.toSeconds() % 86400 == 0) {
+      return d.toDays() + "d";
+    }
+    if (d.toSeconds() % 3600 == 0) {
+      return d.toHours() + "h";
+    }
+    return Durations.format(d);
   }
 
   private static double hours(Duration d) {

@@ -37,11 +37,17 @@ public final class ServerTrivy implements Trivy {
   }
 
   @Override
-  public int run(TrivyCommand command, Consumer<String> lines) throws IOException, ScanException {
+  public void preflight() throws ScanException {
+    client.preflight();
     if (!checked) {
       healthz();
       checked = true;
     }
+  }
+
+  @Override
+  public int run(TrivyCommand command, Consumer<String> lines) throws IOException, ScanException {
+    preflight();
     return client.run(command.with(List.of("--server", base(), "--token-header", tokenHeader),
         token == null ? Map.of() : Map.of("TRIVY_TOKEN", token.reveal())), lines);
   }

@@ -10,6 +10,9 @@ import java.util.function.Consumer;
  * the consumer as it comes, and report Trivy's exit code; they never interpret Trivy's output.
  */
 public interface Trivy {
+  /** Checks, before any scan, what can be checked up front (a server answering); throws with what to fix. */
+  default void preflight() throws ScanException {}
+
   /** Runs {@code command} and waits for it (at most {@code command.timeout()}); returns Trivy's exit code. */
   int run(TrivyCommand command, Consumer<String> lines) throws IOException, ScanException;
 
