@@ -39,6 +39,12 @@ public final class MavenRun {
     return this;
   }
 
+  /** More environment variables, e.g. {@link PodmanRuntime#environment()} to reach the test's container runtime. */
+  public MavenRun env(Map<String, String> variables) {
+    env.putAll(variables);
+    return this;
+  }
+
   public MavenRun settings(Path settingsXml) {
     this.settings = settingsXml;
     return this;
