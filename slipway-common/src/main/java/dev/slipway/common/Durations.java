@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in POMs and YAML: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} (also
+ * Durations as people write them in POMs and YAML: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d} (also
  * {@code sec}, {@code min}, decimals such as {@code 1.5s}), a bare number of seconds (Artillery's phases), or ISO-8601
  * ({@code PT30S}). Errors name where the value came from.
  */
 public final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h)?");
+  private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h|d)?");
 
   private Durations() {}
 
@@ -38,6 +38,7 @@ public final class Durations {
       case "ms" -> v * 1e6;
       case "m", "min" -> v * 60e9;
       case "h" -> v * 3600e9;
+      case "d" -> v * 86400e9;
       default -> v * 1e9;
     };
     return Duration.ofNanos((long) nanos);
@@ -58,7 +59,7 @@ public final class Durations {
   }
 
   private static InvalidInputException notADuration(String text, String where) {
-    return new InvalidInputException(where + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m, 1h, "
+    return new InvalidInputException(where + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m, 1h, 7d, "
         + "a number of seconds or ISO-8601 PT30S");
   }
 }

@@ -33,7 +33,7 @@ import org.eclipse.aether.RepositorySystem;
 
 /**
  * Writes the SBOM of the image that {@code image:build} built: CycloneDX 1.6 (JSON, optionally XML) and optionally
- * SPDX 2.3 JSON, listing the operating system packages found in the image layers (dpkg, apk) and the Maven
+ * SPDX 2.3 JSON, listing the operating system packages found in the image layers (dpkg, apk, rpm) and the Maven
  * application with its runtime dependencies. The files are attached to the project (classifier {@code cyclonedx} /
  * {@code spdx}) and, when the image was pushed, to the image in the registry as OCI artifacts with the image as
  * {@code subject}.
