@@ -20,12 +20,12 @@ import java.util.function.BooleanSupplier;
  * service deployment. It never uses the SDK's {@code waitUntilServicesStable}, which also succeeds after ECS rolled
  * the deployment back. Service events are printed as they arrive, and a progress line on every poll.
  */
-final class DeploymentWatcher {
+public final class DeploymentWatcher {
   /**
    * @param ecsRolledBack ECS itself replaced or is rolling back the deployment (circuit breaker, alarms)
    * @param stillInProgress the deployment may still be stopped with StopServiceDeployment
    */
-  record Outcome(boolean succeeded, boolean ecsRolledBack, boolean stillInProgress, boolean interrupted, String reason,
+  public record Outcome(boolean succeeded, boolean ecsRolledBack, boolean stillInProgress, boolean interrupted, String reason,
       Instant decidedAt) {}
 
   private static final Set<String> ROLLBACK_STATES =
@@ -36,18 +36,18 @@ final class DeploymentWatcher {
   private final Log log;
   private final Set<String> seenEvents = new HashSet<>();
 
-  DeploymentWatcher(EcsGateway gateway, Clock clock, Log log) {
+  public DeploymentWatcher(EcsGateway gateway, Clock clock, Log log) {
     this.gateway = gateway;
     this.clock = clock;
     this.log = log;
   }
 
   /** Events already on the service before the deployment are history, not progress. */
-  void markSeen(ServiceView service) {
+  public void markSeen(ServiceView service) {
     service.events().forEach(e -> seenEvents.add(e.id()));
   }
 
-  Outcome awaitDeployment(String cluster, String service, String deploymentId, String serviceDeploymentArn,
+  public Outcome awaitDeployment(String cluster, String service, String deploymentId, String serviceDeploymentArn,
       String taskDefinitionArn, Duration timeout, Duration poll, BooleanSupplier aborted)
       throws AwsException, InterruptedException {
     Instant deadline = clock.now().plus(timeout);
@@ -109,7 +109,7 @@ final class DeploymentWatcher {
   }
 
   /** Waits until {@code taskDefinitionArn} is the only, completed deployment with all tasks running. */
-  Outcome awaitStable(String cluster, String service, String taskDefinitionArn, Duration timeout, Duration poll)
+  public Outcome awaitStable(String cluster, String service, String taskDefinitionArn, Duration timeout, Duration poll)
       throws AwsException, InterruptedException {
     Instant deadline = clock.now().plus(timeout);
     while (true) {
@@ -162,7 +162,7 @@ final class DeploymentWatcher {
         + d.desiredCount() + " running, " + d.pendingCount() + " pending, " + d.failedTasks() + " failed";
   }
 
-  static String shortArn(String arn) {
+  public static String shortArn(String arn) {
     return arn == null ? "?" : arn.substring(arn.lastIndexOf('/') + 1);
   }
 }

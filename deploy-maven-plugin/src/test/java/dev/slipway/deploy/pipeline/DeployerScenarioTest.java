@@ -402,7 +402,7 @@ class DeployerScenarioTest {
       Deployer deployer = w.deployer();
       assertThat(deployer.deploy(w.request(w.staging(), journals)).outcome).isEqualTo("SUCCEEDED");
       // what the shutdown hook reaches when DONE wins the race after the hook's own check
-      Deployer.RollbackResult late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
+      Rollback.Result late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
       assertThat(late).isNotNull();
       assertThat(late.succeeded()).isFalse();
       assertThat(late.method()).isEqualTo("NONE");

@@ -1,0 +1,106 @@
+package dev.slipway.deploy.pipeline;
+
+import dev.slipway.common.Log;
+import dev.slipway.common.Redactor;
+import dev.slipway.deploy.checks.HttpProbe;
+import dev.slipway.deploy.ecs.EcsGateway;
+import dev.slipway.deploy.ecs.EcsGateway.ServiceView;
+import dev.slipway.deploy.ecs.EcsGateway.TaskDefinitionDraft;
+import dev.slipway.deploy.ecs.EcsGateway.TaskDefinitionView;
+import dev.slipway.deploy.journal.Journal;
+import dev.slipway.deploy.journal.JournalRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the steps of one deployment share: the request, the outside systems, and the facts each step leaves for the
+ * next (the field comments say which step sets them). Only the deploying thread writes the facts; the shutdown hook
+ * reads {@link #aborted} and {@link #changeStarted} and what the snapshot recorded.
+ */
+public final class DeployContext {
+  public final DeployRequest request;
+  public final EnvironmentSpec env;
+  public final EcsGateway gateway;
+  public final HttpProbe probe;
+  public final Clock clock;
+  public final Prompter prompter;
+  public final Redactor redactor;
+  public final Log log;
+  public final DeploymentWatcher watcher;
+
+  /** PREFLIGHT: who calls AWS, the service as it was, its task definition, the images to set, the draft and diff. */
+  public String caller;
+  public ServiceView service;
+  public TaskDefinitionView current;
+  public Map<String, String> images;
+  public TaskDefinitionDraft draft;
+  public List<String> diff = List.of();
+
+  /** SNAPSHOT: the journal (null before it) and what a rollback returns to. */
+  public Journal journal;
+  public JournalRecord.Snapshot snapshot;
+
+  /** REGISTER: the new revision. */
+  public TaskDefinitionView registered;
+
+  /** UPDATE: the service as UpdateService answered, our deployment's id and its service deployment's ARN. */
+  public ServiceView updated;
+  public String deploymentId;
+  public String serviceDeploymentArn;
+
+  /** Steps journaled before the journal existed (PREFLIGHT, CONFIRM), written when SNAPSHOT opens it. */
+  final List<JournalRecord.StepEntry> early = new ArrayList<>();
+
+  private volatile boolean aborted;
+  private volatile boolean changeStarted;
+
+  DeployContext(DeployRequest request, EcsGateway gateway, HttpProbe probe, Clock clock, Prompter prompter,
+      Redactor redactor, Log log) {
+    this.request = request;
+    this.env = request.environment();
+    this.gateway = gateway;
+    this.probe = probe;
+    this.clock = clock;
+    this.prompter = prompter;
+    this.redactor = redactor;
+    this.log = log;
+    this.watcher = new DeploymentWatcher(gateway, clock, log);
+  }
+
+  /** The journal's record, or null before SNAPSHOT. */
+  public JournalRecord record() {
+    return journal == null ? null : journal.record();
+  }
+
+  /**
+   * Starts the journal (SNAPSHOT: the first moment there is something to undo); the steps that ran before it are
+   * recorded in it too.
+   */
+  public void openJournal(Journal journal) {
+    journal.record().steps.addAll(early);
+    early.clear();
+    this.journal = journal;
+  }
+
+  /** Ctrl-C (or SIGTERM) arrived: every waiting step stops at its next poll. */
+  public boolean aborted() {
+    return aborted;
+  }
+
+  void abort() {
+    aborted = true;
+  }
+
+  /**
+   * Marks the moment from which the service may differ from the snapshot; from here on every failure rolls back.
+   * UPDATE calls it just before UpdateService, because a call that times out may still have changed the service.
+   */
+  public void changeStarted() {
+    changeStarted = true;
+  }
+
+  public boolean hasChangeStarted() {
+    return changeStarted;
+  }
+}

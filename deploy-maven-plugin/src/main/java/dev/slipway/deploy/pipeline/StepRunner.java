@@ -1,0 +1,144 @@
+package dev.slipway.deploy.pipeline;
+
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.deploy.ecs.EcsGateway.AwsException;
+import dev.slipway.deploy.journal.JournalRecord;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs the steps of a deployment in order and owns what every step shares: journaling each outcome, blaming an error
+ * on the step that raised it, the shutdown hook, and the rule that once the service may have changed, any failure
+ * (a failed check, an AWS error, an unexpected exception, Ctrl-C) ends in {@link Rollback}.
+ */
+final class StepRunner {
+  private final DeployContext ctx;
+  private final Rollback rollback;
+  private final ShutdownHooks hooks;
+  private final Runnable onShutdown;
+
+  StepRunner(DeployContext ctx, Rollback rollback, ShutdownHooks hooks, Runnable onShutdown) {
+    this.ctx = ctx;
+    this.rollback = rollback;
+    this.hooks = hooks;
+    this.onShutdown = onShutdown;
+  }
+
+  /** Runs {@code steps}; returns the finished journal record, or null when a step stopped the run (dry run). */
+  JournalRecord run(List<DeployStep> steps)
+      throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
+    Object hook = null;
+    try {
+      for (DeployStep step : steps) {
+        if (!step.applies(ctx)) {
+          continue;
+        }
+        if (step.id() == Step.UPDATE && hook == null) {
+          // from UPDATE on, Ctrl-C rolls back
+          hook = hooks.register(onShutdown);
+        }
+        StepResult result = ctx.hasChangeStarted() ? runAfterChange(step) : runBeforeChange(step);
+        if (result instanceof StepResult.Stop) {
+          return null;
+        }
+        if (result instanceof StepResult.Failed f) {
+          return ctx.hasChangeStarted() ? failAndRollBack(step.id(), f) : failBeforeChange(step.id(), f.reason());
+        }
+        StepResult.Ok ok = (StepResult.Ok) result;
+        journal(step.id(), ok.at(), "OK", ok.detail());
+        if (ctx.hasChangeStarted() && ctx.aborted()) {
+          return failAndRollBack(step.id(), new StepResult.Failed("interrupted", ctx.clock.now(), StepResult.Undo.ROLL_BACK));
+        }
+      }
+      return done(steps.isEmpty() ? Step.DONE : steps.get(steps.size() - 1).id());
+    } finally {
+      if (hook != null) {
+        hooks.unregister(hook);
+      }
+    }
+  }
+
+  private StepResult runBeforeChange(DeployStep step)
+      throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
+    try {
+      return step.run(ctx);
+    } catch (AwsException e) {
+      if (ctx.journal == null) {
+        throw e; // nothing recorded, nothing changed: the environment's problem, reported as such
+      }
+      return StepResult.failed(describe(step.id(), e), ctx.clock.now());
+    }
+  }
+
+  /** After the change, nothing a step throws may skip the rollback: every error becomes a failure of that step. */
+  private StepResult runAfterChange(DeployStep step) throws InterruptedException {
+    try {
+      return step.run(ctx);
+    } catch (AwsException e) {
+      return StepResult.failed("AWS call failed: " + e.getMessage(), ctx.clock.now());
+    } catch (InvalidInputException | DeployFailedException | RuntimeException e) {
+      return StepResult.failed("unexpected error: " + e, ctx.clock.now());
+    }
+  }
+
+  private static String describe(Step step, AwsException e) {
+    return step == Step.REGISTER ? "registering the new task definition failed: " + e.getMessage() : e.getMessage();
+  }
+
+  private void journal(Step step, Instant at, String outcome, String detail) {
+    if (ctx.journal == null) {
+      ctx.early.add(new JournalRecord.StepEntry(step.name(), at, outcome, detail));
+    } else {
+      ctx.journal.step(step.name(), at, outcome, detail);
+    }
+  }
+
+  private JournalRecord done(Step last) throws DeployFailedException, InterruptedException {
+    JournalRecord record = ctx.record();
+    boolean finished = rollback.finish(() -> {
+      record.outcome = "SUCCEEDED";
+      record.finishedAt = ctx.clock.now();
+      ctx.journal.step(Step.DONE.name(), record.finishedAt, "OK", "deployed " + record.image);
+      ctx.log.info("DONE " + ctx.env.name() + " runs " + DeploymentWatcher.shortArn(ctx.registered.arn()) + " ("
+          + record.image + ")");
+    });
+    if (finished) {
+      return record;
+    }
+    return failAndRollBack(last, new StepResult.Failed("interrupted", ctx.clock.now(), StepResult.Undo.ROLL_BACK));
+  }
+
+  private JournalRecord failBeforeChange(Step step, String reason) throws DeployFailedException {
+    JournalRecord record = ctx.record();
+    record.outcome = "FAILED";
+    record.failure = reason;
+    record.failureDetectedAt = ctx.clock.now();
+    record.finishedAt = ctx.clock.now();
+    ctx.journal.step(step.name(), ctx.clock.now(), "FAILED", reason);
+    ctx.log.error(step + " " + reason);
+    throw new DeployFailedException("Deployment to " + ctx.env.name() + " failed at " + step + ": " + reason
+        + ". The service was not changed. Journal: " + ctx.journal.file(), ctx.journal.file(), false);
+  }
+
+  private JournalRecord failAndRollBack(Step step, StepResult.Failed failed)
+      throws DeployFailedException, InterruptedException {
+    String reason = failed.reason();
+    rollback.recordFailure(step + ": " + reason, failed.at());
+    ctx.journal.step(step.name(), failed.at(), "FAILED", reason);
+    ctx.log.error(step + " failed: " + reason);
+    Rollback.Result rb = rollback.once(reason, failed.undo() == StepResult.Undo.ECS_IS_ROLLING_BACK);
+    String what = ctx.aborted() ? "was interrupted" : "failed at " + step + ": " + reason;
+    if (rb.succeeded()) {
+      throw new DeployFailedException("Deployment to " + ctx.env.name() + " " + what + ". "
+          + ("ECS".equals(rb.method()) ? "ECS rolled it back by itself" : "Rolled back with " + rb.method())
+          + " to " + DeploymentWatcher.shortArn(ctx.snapshot.taskDefinition) + ", which is stable again. Journal: "
+          + ctx.journal.file(), ctx.journal.file(), true);
+    }
+    String loud = "ROLLBACK FAILED: deployment to " + ctx.env.name() + " " + what + ", and rolling back to "
+        + ctx.snapshot.taskDefinition + " did not succeed (" + rb.detail() + "). The service may be running the new "
+        + "revision " + (ctx.registered == null ? "?" : ctx.registered.arn()) + ". Restore it by hand from the "
+        + "snapshot in " + ctx.journal.file() + " (or run mvn deploy:rollback -Denv=" + ctx.env.name() + ").";
+    ctx.log.error(loud);
+    throw new DeployFailedException(loud, ctx.journal.file(), false);
+  }
+}
