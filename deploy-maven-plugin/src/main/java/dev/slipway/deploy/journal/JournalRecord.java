@@ -26,16 +26,21 @@ public final class JournalRecord {
   public String deploymentId;
   public String serviceDeployment;
   public List<StepEntry> steps = new ArrayList<>();
-  /** SUCCEEDED, FAILED_ROLLED_BACK, ROLLED_BACK_BY_ECS, ROLLBACK_FAILED, REFUSED, DRY_RUN, FAILED (before any change). */
+  /**
+   * SUCCEEDED, FAILED_ROLLED_BACK, ROLLED_BACK_BY_ECS, ROLLBACK_FAILED, SUPERSEDED (another deployment replaced this
+   * one; not rolled back), FAILED (before any change).
+   */
   public String outcome;
   public String failure;
   public Instant failureDetectedAt;
   public Rollback rollback;
 
-  /** The service as it was before the deployment. */
+  /** The service as it was before the deployment; {@code taskDefinition} is what a rollback returns to. */
   public static final class Snapshot {
     public String serviceArn;
     public String taskDefinition;
+    /** Set when deployed over a deployment in flight (deploy.force): the unverified revision the service pointed at. */
+    public String inFlightTaskDefinition;
     public int desiredCount;
     public int runningCount;
     public JsonNode deploymentConfiguration;

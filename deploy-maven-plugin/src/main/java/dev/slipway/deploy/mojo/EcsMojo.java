@@ -39,6 +39,20 @@ public class EcsMojo extends AbstractDeployMojo {
   @Parameter(property = "deploy.confirm")
   String confirm;
 
+  /**
+   * Deploy even when another deployment of the service is still rolling out; the rollback target is then the last
+   * revision that completed, not the one in flight.
+   */
+  @Parameter(property = "deploy.force", defaultValue = "false")
+  boolean force;
+
+  /**
+   * Ask IAM (SimulatePrincipalPolicy) in PREFLIGHT whether the caller may register, update and stop deployments. The
+   * read calls the deployment needs are always tried. A simulation that cannot be made is reported and skipped.
+   */
+  @Parameter(property = "deploy.checkPermissions", defaultValue = "true")
+  boolean checkPermissions;
+
   /** Skip this goal. */
   @Parameter(property = "deploy.skip", defaultValue = "false")
   boolean skip;
@@ -57,7 +71,7 @@ public class EcsMojo extends AbstractDeployMojo {
           ShutdownHooks.jvm(), redactor, log());
       boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;
       deployer.deploy(new DeployRequest(spec, pinned, dryRun, interactive, blank(confirm),
-          journalDirectory.toPath()));
+          journalDirectory.toPath(), force, checkPermissions));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted", e);

@@ -37,6 +37,12 @@ public final class DeployContext {
   public TaskDefinitionDraft draft;
   public List<String> diff = List.of();
 
+  /**
+   * PREFLIGHT, only when deploying over a deployment in flight ({@code deploy.force}): the last revision that
+   * completed, which a rollback returns to instead of the unverified one the service points at.
+   */
+  public String rollbackTarget;
+
   /** SNAPSHOT: the journal (null before it) and what a rollback returns to. */
   public Journal journal;
   public JournalRecord.Snapshot snapshot;
@@ -82,6 +88,33 @@ public final class DeployContext {
     early.clear();
     this.journal = journal;
   }
+
+  /**
+   * Journals a step. A journal that cannot be written is reported once, loudly, and the deployment goes on: the
+   * record stays in memory and every later step writes it again.
+   */
+  public void journalStep(Step step, java.time.Instant at, String outcome, String detail) {
+    if (journal == null) {
+      early.add(new JournalRecord.StepEntry(step.name(), at, outcome, detail));
+      return;
+    }
+    boolean written = journal.step(step.name(), at, outcome, detail);
+    if (!written && !journalFailureReported) {
+      journalFailureReported = true;
+      log.error("JOURNAL " + journal.writeFailure() + ". The deployment goes on (its checks and any rollback are "
+          + "unaffected); the journal is kept in memory and written again after every step.");
+    } else if (written && journalFailureReported) {
+      journalFailureReported = false;
+      log.warn("JOURNAL written again: " + journal.file());
+    }
+  }
+
+  /** Why the journal is not on disk, or null when it is. */
+  public String journalFailure() {
+    return journal == null ? null : journal.writeFailure();
+  }
+
+  private volatile boolean journalFailureReported;
 
   /** Ctrl-C (or SIGTERM) arrived: every waiting step stops at its next poll. */
   public boolean aborted() {

@@ -29,7 +29,19 @@ public final class EnvironmentFactory {
       String strategy, Integer minHealthyPercent, Integer maxPercent, Integer bakeTimeMinutes, Double stepPercent,
       Integer stepBakeTimeMinutes, Boolean circuitBreaker, Boolean circuitBreakerRollback, HealthCheckInput healthCheck,
       String baseUrl, List<SmokeTestInput> smokeTests, boolean requireConfirmation, String timeout,
-      String rollbackTimeout, String pollInterval) {}
+      String rollbackTimeout, String pollInterval, Boolean production) {
+
+    /** Without {@code production}: decided by the name. */
+    public Input(String name, String region, String cluster, String service, List<String> containers,
+        Integer desiredCount, String strategy, Integer minHealthyPercent, Integer maxPercent, Integer bakeTimeMinutes,
+        Double stepPercent, Integer stepBakeTimeMinutes, Boolean circuitBreaker, Boolean circuitBreakerRollback,
+        HealthCheckInput healthCheck, String baseUrl, List<SmokeTestInput> smokeTests, boolean requireConfirmation,
+        String timeout, String rollbackTimeout, String pollInterval) {
+      this(name, region, cluster, service, containers, desiredCount, strategy, minHealthyPercent, maxPercent,
+          bakeTimeMinutes, stepPercent, stepBakeTimeMinutes, circuitBreaker, circuitBreakerRollback, healthCheck,
+          baseUrl, smokeTests, requireConfirmation, timeout, rollbackTimeout, pollInterval, null);
+    }
+  }
 
   /** {@code <healthCheck>} as written. */
   public record HealthCheckInput(
@@ -47,7 +59,8 @@ public final class EnvironmentFactory {
     require(in.service(), where + " <service>");
     EnvironmentSpec.Strategy s;
     try {
-      s = in.strategy() == null ? EnvironmentSpec.Strategy.ROLLING
+      // not configured: the service keeps its own strategy
+      s = in.strategy() == null || in.strategy().isBlank() ? null
           : EnvironmentSpec.Strategy.valueOf(in.strategy().strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(where + " <strategy>: '" + in.strategy()
@@ -72,14 +85,15 @@ public final class EnvironmentFactory {
       smoke.add(smokeTest(tests.get(i), where + " <smokeTests>[" + i + "]", baseUrl));
     }
     var timeouts = new EnvironmentSpec.Timeouts(
-        Durations.parseOptional(in.timeout(), where + " <timeout>"),
-        Durations.parseOptional(in.rollbackTimeout(), where + " <rollbackTimeout>"),
-        Durations.parseOptional(in.pollInterval(), where + " <pollInterval>"));
+        Durations.parsePositive(in.timeout(), where + " <timeout>"),
+        Durations.parsePositive(in.rollbackTimeout(), where + " <rollbackTimeout>"),
+        Durations.parsePositive(in.pollInterval(), where + " <pollInterval>"));
     return new EnvironmentSpec(in.name(), in.region() != null ? in.region() : defaultRegion, in.cluster(),
         in.service(), in.containers(), in.desiredCount(), s, in.minHealthyPercent(), in.maxPercent(),
         in.bakeTimeMinutes(), in.stepPercent(), in.stepBakeTimeMinutes(), in.circuitBreaker(),
         in.circuitBreakerRollback(), in.healthCheck() == null ? null : healthCheck(in.healthCheck(), where), baseUrl,
-        smoke, in.requireConfirmation(), timeouts);
+        smoke, in.requireConfirmation(), timeouts,
+        in.production() != null ? in.production() : EnvironmentSpec.isProductionName(in.name()));
   }
 
   private static HealthCheckSpec healthCheck(HealthCheckInput h, String where) throws InvalidInputException {
@@ -89,9 +103,10 @@ public final class EnvironmentFactory {
     if (h.attempts() < 1) {
       throw new InvalidInputException(where + " <healthCheck><attempts>: " + h.attempts() + " must be at least 1");
     }
-    return new HealthCheckSpec(h.url().strip(), Durations.parseOptional(h.initialDelay(), where + " <healthCheck><initialDelay>"),
-        h.attempts(), Durations.parseOptional(h.interval(), where + " <healthCheck><interval>"), h.expectedStatus(),
-        Durations.parseOptional(h.requestTimeout(), where + " <healthCheck><requestTimeout>"));
+    return new HealthCheckSpec(h.url().strip(),
+        Durations.parseNonNegative(h.initialDelay(), where + " <healthCheck><initialDelay>"), h.attempts(),
+        Durations.parsePositive(h.interval(), where + " <healthCheck><interval>"), h.expectedStatus(),
+        Durations.parsePositive(h.requestTimeout(), where + " <healthCheck><requestTimeout>"));
   }
 
   private static SmokeTestSpec smokeTest(SmokeTestInput t, String where, String baseUrl)
@@ -117,7 +132,7 @@ public final class EnvironmentFactory {
     }
     httpUrl(resolved.toString(), where + " <path>");
     return new SmokeTestSpec(t.name(), m, path, t.expectedStatus(), t.bodyContains(),
-        Durations.parseOptional(t.maxLatency(), where + " <maxLatency>"));
+        Durations.parsePositive(t.maxLatency(), where + " <maxLatency>"));
   }
 
   /** Accepts an absolute http(s) URL with a host, as the JDK's HTTP client needs it. */

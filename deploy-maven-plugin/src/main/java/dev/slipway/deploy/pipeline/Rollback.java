@@ -10,7 +10,12 @@ import java.util.Set;
  * Puts the service back to the snapshot, once: whoever asks first (a failed step or the shutdown hook) runs it, and
  * everyone else gets the same result. If ECS is already rolling back it waits for ECS; else it stops our service
  * deployment with ROLLBACK while it is still running, else it updates the service back to the snapshot. Then it waits
- * until the snapshot's revision is the only, completed deployment.
+ * until the snapshot's revision is the only, completed deployment, and puts back the desired count and deployment
+ * configuration the snapshot recorded (ECS's own rollback restores neither).
+ *
+ * <p>Nothing may keep the rollback from being tried or its outcome from being recorded: a denied or failing
+ * DescribeServiceDeployments falls back to UpdateService, and any unexpected error ends as ROLLBACK_FAILED with the
+ * error in the journal.
  */
 final class Rollback {
   private static final Set<String> IN_PROGRESS = Set.of("PENDING", "IN_PROGRESS");
@@ -92,8 +97,16 @@ final class Rollback {
         ctx.log.warn("ROLLBACK ECS is already rolling back to " + DeploymentWatcher.shortArn(snapshot.taskDefinition)
             + "; waiting for it");
       } else {
-        ServiceDeploymentView sd = ctx.serviceDeploymentArn == null ? null
-            : ctx.gateway.serviceDeployment(ctx.serviceDeploymentArn);
+        ServiceDeploymentView sd = null;
+        if (ctx.serviceDeploymentArn != null) {
+          try {
+            sd = ctx.gateway.serviceDeployment(ctx.serviceDeploymentArn);
+          } catch (AwsException e) {
+            // without the service deployment's state StopServiceDeployment cannot be chosen; UpdateService always works
+            ctx.log.warn("ROLLBACK cannot read the service deployment (" + e.getMessage() + "); rolling back with "
+                + "UpdateService");
+          }
+        }
         if (sd != null && IN_PROGRESS.contains(sd.status())) {
           rb.method = "StopServiceDeployment";
           rb.requestedAt = ctx.clock.now();
@@ -105,7 +118,7 @@ final class Rollback {
                 + "); falling back to UpdateService");
             rb.method = "UpdateService";
             rb.requestedAt = ctx.clock.now();
-            ctx.gateway.restoreService(env.cluster(), env.service(), snapshot.taskDefinition, snapshot.desiredCount,
+            ctx.gateway.updateService(env.cluster(), env.service(), snapshot.taskDefinition, snapshot.desiredCount,
                 snapshot.deploymentConfiguration);
           }
         } else {
@@ -114,23 +127,23 @@ final class Rollback {
           ctx.log.warn("ROLLBACK updating " + env.service() + " back to "
               + DeploymentWatcher.shortArn(snapshot.taskDefinition) + " (" + reason + ")");
           // the deployment configuration goes back too: the deployment may have changed strategy, percents or breaker
-          ctx.gateway.restoreService(env.cluster(), env.service(), snapshot.taskDefinition, snapshot.desiredCount,
+          ctx.gateway.updateService(env.cluster(), env.service(), snapshot.taskDefinition, snapshot.desiredCount,
               snapshot.deploymentConfiguration);
         }
       }
-      ctx.journal.step(Step.ROLLBACK.name(), rb.requestedAt, "STARTED", rb.method + ": " + reason);
+      ctx.journalStep(Step.ROLLBACK, rb.requestedAt, "STARTED", rb.method + ": " + reason);
       DeploymentWatcher.Outcome stable = ctx.watcher.awaitStable(env.cluster(), env.service(),
           snapshot.taskDefinition, env.timeouts().rollback(), env.timeouts().pollInterval());
       rb.succeeded = stable.succeeded();
       rb.detail = stable.reason();
       rb.stableAt = stable.succeeded() ? stable.decidedAt() : null;
       if (rb.succeeded && !"UpdateService".equals(rb.method)) {
-        // ECS's own rollback and StopServiceDeployment restore the revision, not the settings this deployment sent
+        // ECS's own rollback and StopServiceDeployment restore the revision, not the count and settings we sent
         try {
-          restoreDeploymentConfiguration();
+          restoreCountAndConfiguration();
         } catch (AwsException e) {
-          rb.detail += "; but restoring the deployment configuration failed (" + e.getMessage() + "): set it by hand"
-              + " from /snapshot/deploymentConfiguration in " + ctx.journal.file();
+          rb.detail += "; but restoring the desired count and deployment configuration failed (" + e.getMessage()
+              + "): set them by hand from /snapshot in " + ctx.journal.file();
           ctx.log.error("ROLLBACK " + rb.detail);
         }
       }
@@ -141,27 +154,40 @@ final class Rollback {
       Thread.currentThread().interrupt();
       rb.succeeded = false;
       rb.detail = "interrupted while rolling back";
+    } catch (RuntimeException e) {
+      // a bug or a bad value must still leave a journal that says the rollback failed, and why
+      rb.succeeded = false;
+      rb.detail = "unexpected error while rolling back: " + e;
     }
     record.outcome = rb.succeeded ? ("ECS".equals(rb.method) ? "ROLLED_BACK_BY_ECS" : "FAILED_ROLLED_BACK")
         : "ROLLBACK_FAILED";
     record.finishedAt = ctx.clock.now();
-    ctx.journal.step(Step.ROLLBACK.name(), ctx.clock.now(), rb.succeeded ? "OK" : "FAILED", rb.detail);
+    ctx.journalStep(Step.ROLLBACK, ctx.clock.now(), rb.succeeded ? "OK" : "FAILED", rb.detail);
     if (rb.succeeded) {
       ctx.log.warn("ROLLBACK done: " + rb.detail);
     }
     return new Result(rb.succeeded, rb.method, rb.detail);
   }
 
-  /** Sends the snapshot's deployment configuration back when the service no longer has it; a no-op otherwise. */
-  private void restoreDeploymentConfiguration() throws AwsException {
+  /**
+   * Sends the snapshot's desired count and deployment configuration back where the service no longer has them; a
+   * no-op otherwise.
+   */
+  private void restoreCountAndConfiguration() throws AwsException {
     var recorded = ctx.snapshot.deploymentConfiguration;
-    if (recorded == null || recorded.isEmpty()) {
+    ServiceView now = ctx.gateway.service(ctx.env.cluster(), ctx.env.service());
+    if (now == null) {
       return;
     }
-    ServiceView now = ctx.gateway.service(ctx.env.cluster(), ctx.env.service());
-    if (now != null && !recorded.equals(now.deploymentConfiguration())) {
-      ctx.log.warn("ROLLBACK restoring the deployment configuration the snapshot recorded: " + recorded);
-      ctx.gateway.restoreService(ctx.env.cluster(), ctx.env.service(), null, null, recorded);
+    boolean config = recorded != null && !recorded.isEmpty() && !recorded.equals(now.deploymentConfiguration());
+    boolean count = now.desiredCount() != ctx.snapshot.desiredCount;
+    if (!config && !count) {
+      return;
     }
+    ctx.log.warn("ROLLBACK restoring what the snapshot recorded:" + (count ? " desired count "
+        + now.desiredCount() + " -> " + ctx.snapshot.desiredCount : "") + (config ? " deployment configuration "
+        + recorded : ""));
+    ctx.gateway.updateService(ctx.env.cluster(), ctx.env.service(), null,
+        count ? ctx.snapshot.desiredCount : null, config ? recorded : null);
   }
 }

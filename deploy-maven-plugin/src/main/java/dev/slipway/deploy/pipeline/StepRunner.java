@@ -42,10 +42,17 @@ final class StepRunner {
           return null;
         }
         if (result instanceof StepResult.Failed f) {
+          if (f.undo() == StepResult.Undo.NOT_OURS) {
+            return superseded(step.id(), f);
+          }
           return ctx.hasChangeStarted() ? failAndRollBack(step.id(), f) : failBeforeChange(step.id(), f.reason());
         }
         StepResult.Ok ok = (StepResult.Ok) result;
-        journal(step.id(), ok.at(), "OK", ok.detail());
+        ctx.journalStep(step.id(), ok.at(), "OK", ok.detail());
+        if (!ctx.hasChangeStarted() && ctx.journalFailure() != null) {
+          // the snapshot is what a rollback by hand needs: without it on disk, nothing may change
+          return failBeforeChange(step.id(), ctx.journalFailure());
+        }
         if (ctx.hasChangeStarted() && ctx.aborted()) {
           return failAndRollBack(step.id(), new StepResult.Failed("interrupted", ctx.clock.now(), StepResult.Undo.ROLL_BACK));
         }
@@ -85,27 +92,26 @@ final class StepRunner {
     return step == Step.REGISTER ? "registering the new task definition failed: " + e.getMessage() : e.getMessage();
   }
 
-  private void journal(Step step, Instant at, String outcome, String detail) {
-    if (ctx.journal == null) {
-      ctx.early.add(new JournalRecord.StepEntry(step.name(), at, outcome, detail));
-    } else {
-      ctx.journal.step(step.name(), at, outcome, detail);
-    }
-  }
-
   private JournalRecord done(Step last) throws DeployFailedException, InterruptedException {
     JournalRecord record = ctx.record();
     boolean finished = rollback.finish(() -> {
       record.outcome = "SUCCEEDED";
       record.finishedAt = ctx.clock.now();
-      ctx.journal.step(Step.DONE.name(), record.finishedAt, "OK", "deployed " + record.image);
+      ctx.journalStep(Step.DONE, record.finishedAt, "OK", "deployed " + record.image);
       ctx.log.info("DONE " + ctx.env.name() + " runs " + DeploymentWatcher.shortArn(ctx.registered.arn()) + " ("
           + record.image + ")");
+      if (ctx.journalFailure() != null) {
+        ctx.log.error("DONE but the journal could not be written: " + ctx.journalFailure());
+      }
     });
     if (finished) {
       return record;
     }
     return failAndRollBack(last, new StepResult.Failed("interrupted", ctx.clock.now(), StepResult.Undo.ROLL_BACK));
+  }
+
+  private String journalNote() {
+    return ctx.journalFailure() == null ? "" : " (not written: " + ctx.journalFailure() + ")";
   }
 
   private JournalRecord failBeforeChange(Step step, String reason) throws DeployFailedException {
@@ -114,17 +120,32 @@ final class StepRunner {
     record.failure = reason;
     record.failureDetectedAt = ctx.clock.now();
     record.finishedAt = ctx.clock.now();
-    ctx.journal.step(step.name(), ctx.clock.now(), "FAILED", reason);
+    ctx.journalStep(step, ctx.clock.now(), "FAILED", reason);
     ctx.log.error(step + " " + reason);
     throw new DeployFailedException("Deployment to " + ctx.env.name() + " failed at " + step + ": " + reason
         + ". The service was not changed. Journal: " + ctx.journal.file(), ctx.journal.file(), false);
+  }
+
+  /** Another deployment replaced ours: rolling back now would undo theirs, so we report and leave the service. */
+  private JournalRecord superseded(Step step, StepResult.Failed failed) throws DeployFailedException {
+    JournalRecord record = ctx.record();
+    rollback.recordFailure(step + ": " + failed.reason(), failed.at());
+    record.outcome = "SUPERSEDED";
+    record.finishedAt = ctx.clock.now();
+    ctx.journalStep(step, failed.at(), "SUPERSEDED", failed.reason());
+    String message = "Deployment to " + ctx.env.name() + " was superseded during " + step + ": " + failed.reason()
+        + ". Not rolled back: the service now runs that other deployment, and rolling back would undo it. Whether "
+        + DeploymentWatcher.shortArn(ctx.registered.arn()) + " would have been healthy is unknown. Journal: "
+        + ctx.journal.file();
+    ctx.log.error(message);
+    throw new DeployFailedException(message, ctx.journal.file(), false);
   }
 
   private JournalRecord failAndRollBack(Step step, StepResult.Failed failed)
       throws DeployFailedException, InterruptedException {
     String reason = failed.reason();
     rollback.recordFailure(step + ": " + reason, failed.at());
-    ctx.journal.step(step.name(), failed.at(), "FAILED", reason);
+    ctx.journalStep(step, failed.at(), "FAILED", reason);
     ctx.log.error(step + " failed: " + reason);
     Rollback.Result rb = rollback.once(reason, failed.undo() == StepResult.Undo.ECS_IS_ROLLING_BACK);
     String what = ctx.aborted() ? "was interrupted" : "failed at " + step + ": " + reason;
@@ -132,12 +153,13 @@ final class StepRunner {
       throw new DeployFailedException("Deployment to " + ctx.env.name() + " " + what + ". "
           + ("ECS".equals(rb.method()) ? "ECS rolled it back by itself" : "Rolled back with " + rb.method())
           + " to " + DeploymentWatcher.shortArn(ctx.snapshot.taskDefinition) + ", which is stable again. Journal: "
-          + ctx.journal.file(), ctx.journal.file(), true);
+          + ctx.journal.file() + journalNote(), ctx.journal.file(), true);
     }
     String loud = "ROLLBACK FAILED: deployment to " + ctx.env.name() + " " + what + ", and rolling back to "
         + ctx.snapshot.taskDefinition + " did not succeed (" + rb.detail() + "). The service may be running the new "
         + "revision " + (ctx.registered == null ? "?" : ctx.registered.arn()) + ". Restore it by hand from the "
-        + "snapshot in " + ctx.journal.file() + " (or run mvn deploy:rollback -Denv=" + ctx.env.name() + ").";
+        + "snapshot in " + ctx.journal.file() + " (or run mvn deploy:rollback -Denv=" + ctx.env.name() + ")."
+        + journalNote();
     ctx.log.error(loud);
     throw new DeployFailedException(loud, ctx.journal.file(), false);
   }

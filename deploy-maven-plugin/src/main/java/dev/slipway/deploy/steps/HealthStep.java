@@ -15,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HEALTH: every target group of the service until its targets are healthy (attempts × interval of the health check),
- * then the HTTP health check when one is configured.
+ * HEALTH: every target group of the service until none of its targets is unhealthy and at least one is healthy
+ * (draining targets are leaving and prove nothing), for attempts × interval of the health check; then the HTTP
+ * health check when one is configured.
  */
 public final class HealthStep implements DeployStep {
   @Override
@@ -45,14 +46,17 @@ public final class HealthStep implements DeployStep {
       for (int attempt = 1; attempt <= attempts && !healthy && !ctx.aborted(); attempt++) {
         List<TargetHealth> targets = ctx.gateway.targetHealth(lb.targetGroupArn());
         long ok = targets.stream().filter(t -> "healthy".equals(t.state())).count();
+        long draining = targets.stream().filter(t -> "draining".equals(t.state())).count();
         List<String> bad = new ArrayList<>();
         targets.stream().filter(t -> !"healthy".equals(t.state()) && !"draining".equals(t.state()))
             .forEach(t -> bad.add(t.id() + ":" + t.port() + " " + t.state()
                 + (t.reason() == null ? "" : " (" + t.reason() + ")")));
-        last = ok + "/" + targets.size() + " targets healthy" + (bad.isEmpty() ? "" : "; " + String.join(", ", bad));
+        last = ok + "/" + targets.size() + " targets healthy" + (draining == 0 ? "" : ", " + draining + " draining")
+            + (bad.isEmpty() ? "" : "; " + String.join(", ", bad));
         ctx.log.info("HEALTH target group " + DeploymentWatcher.shortArn(lb.targetGroupArn()) + ": " + last
             + " (attempt " + attempt + " of " + attempts + ")");
-        healthy = !targets.isEmpty() && bad.isEmpty();
+        // draining targets are the old tasks leaving: they are no evidence of health, so at least one must be healthy
+        healthy = (ok > 0 || svc.desiredCount() == 0) && bad.isEmpty();
         if (!healthy && attempt < attempts) {
           ctx.clock.sleep(interval);
         }

@@ -32,7 +32,8 @@ public final class PlanStep implements DeployStep {
     log.info("  service     " + env.cluster() + "/" + env.service() + ": " + svc.runningCount() + "/"
         + svc.desiredCount() + " running " + DeploymentWatcher.shortArn(current.arn()));
     ctx.images.forEach((c, i) -> log.info("  container   " + c + ": " + current.container(c).image() + " -> " + i));
-    log.info("  rollout     " + env.strategy() + (env.minimumHealthyPercent() == null ? ""
+    log.info("  rollout     " + (env.strategy() == null ? "service's strategy "
+        + svc.deploymentConfiguration().path("strategy").asText("ROLLING") : env.strategy()) + (env.minimumHealthyPercent() == null ? ""
         : ", min healthy " + env.minimumHealthyPercent() + " %") + (env.maximumPercent() == null ? ""
         : ", max " + env.maximumPercent() + " %") + (env.circuitBreakerEnable() == null ? ""
         : ", circuit breaker " + (env.circuitBreakerEnable() ? "on" : "off")) + ", desired "

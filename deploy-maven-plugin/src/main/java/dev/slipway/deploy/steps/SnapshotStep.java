@@ -22,7 +22,7 @@ public final class SnapshotStep implements DeployStep {
   }
 
   @Override
-  public StepResult run(DeployContext ctx) {
+  public StepResult run(DeployContext ctx) throws dev.slipway.deploy.ecs.EcsGateway.AwsException {
     EnvironmentSpec env = ctx.env;
     ServiceView svc = ctx.service;
     Instant started = ctx.clock.now();
@@ -36,13 +36,17 @@ public final class SnapshotStep implements DeployStep {
     record.startedAt = started;
     JournalRecord.Snapshot snap = new JournalRecord.Snapshot();
     snap.serviceArn = svc.arn();
-    snap.taskDefinition = svc.taskDefinition();
+    snap.taskDefinition = ctx.rollbackTarget != null ? ctx.rollbackTarget : svc.taskDefinition();
+    if (ctx.rollbackTarget != null) {
+      snap.inFlightTaskDefinition = svc.taskDefinition();
+    }
     snap.desiredCount = svc.desiredCount();
     snap.runningCount = svc.runningCount();
     snap.deploymentConfiguration = svc.deploymentConfiguration();
     snap.previousDeploymentId = svc.primary() == null ? null : svc.primary().id();
     snap.previousServiceDeployment = svc.currentServiceDeployment();
-    ctx.current.containers().forEach(c -> snap.images.add(c.name() + "=" + c.image()));
+    var target = ctx.rollbackTarget == null ? ctx.current : ctx.gateway.taskDefinition(ctx.rollbackTarget);
+    target.containers().forEach(c -> snap.images.add(c.name() + "=" + c.image()));
     record.snapshot = snap;
     ctx.snapshot = snap;
     ctx.openJournal(new Journal(ctx.request.journalRoot(), env.name(), started, ctx.redactor, record));

@@ -18,11 +18,11 @@ public final class WaitStep implements DeployStep {
   public StepResult run(DeployContext ctx) throws AwsException, InterruptedException {
     var env = ctx.env;
     DeploymentWatcher.Outcome waited = ctx.watcher.awaitDeployment(env.cluster(), env.service(), ctx.deploymentId,
-        ctx.serviceDeploymentArn, ctx.registered.arn(), env.timeouts().deployment(), env.timeouts().pollInterval(),
-        ctx::aborted);
+        ctx.serviceDeploymentArn, ctx.registered.arn(), ctx.snapshot.taskDefinition, env.timeouts().deployment(),
+        env.timeouts().pollInterval(), ctx::aborted);
     if (!waited.succeeded()) {
-      return new StepResult.Failed(waited.reason(), waited.decidedAt(), waited.ecsRolledBack()
-          ? StepResult.Undo.ECS_IS_ROLLING_BACK : StepResult.Undo.ROLL_BACK);
+      return new StepResult.Failed(waited.reason(), waited.decidedAt(), waited.superseded() ? StepResult.Undo.NOT_OURS
+          : waited.ecsRolledBack() ? StepResult.Undo.ECS_IS_ROLLING_BACK : StepResult.Undo.ROLL_BACK);
     }
     ctx.log.info("WAIT " + waited.reason());
     return StepResult.ok(waited.reason(), waited.decidedAt());
