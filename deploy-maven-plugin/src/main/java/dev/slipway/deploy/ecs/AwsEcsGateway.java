@@ -49,6 +49,7 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
   private final StsClient sts;
   private final ElasticLoadBalancingV2Client elb;
   private final IamClient iam;
+  private final software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatchClient;
   private final AwsCredentialsProvider credentials;
   private final AwsCredentialsProvider baseCredentials;
   private final StsClient roleSts;
@@ -96,6 +97,9 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
       // only PREFLIGHT's permission check calls IAM, and a check that cannot be made is skipped: one attempt is enough
       this.iam = configure(IamClient.builder(), new AwsSettings(settings.region(), settings.profile(),
           settings.roleArn(), settings.endpoint(), 1), credentials).build();
+      built.add(iam);
+      this.cloudWatchClient = configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(),
+          settings, credentials).build();
     } catch (RuntimeException | Error e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         closeQuietly(built.get(i), e);
@@ -126,6 +130,11 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(settings.maxAttempts()).build())
         .build());
     return builder;
+  }
+
+  /** CloudWatch with the same credentials, region, endpoint and retries (AWS_ENDPOINT_URL_CLOUDWATCH applies). */
+  public dev.slipway.deploy.monitor.CloudWatch cloudWatch() {
+    return new dev.slipway.deploy.monitor.AwsCloudWatch(cloudWatchClient);
   }
 
   /**
@@ -368,6 +377,7 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     sts.close();
     elb.close();
     iam.close();
+    cloudWatchClient.close();
     if (roleSts != null) {
       roleSts.close();
     }

@@ -34,6 +34,33 @@ public final class JournalRecord {
   public String failure;
   public Instant failureDetectedAt;
   public Rollback rollback;
+  /** What MONITOR saw, when it ran. */
+  public Monitor monitor;
+
+  /** MONITOR's verdict and the numbers it rests on. */
+  public static final class Monitor {
+    /** PASSED, FAILED, NOT_JUDGED (too few requests to judge: missing data is not health), INTERRUPTED. */
+    public String verdict;
+    public String detail;
+    public Instant startedAt;
+    public Instant decidedAt;
+    public String window;
+    public double thresholdPercent;
+    public long minRequests;
+    public double requests;
+    public double errors;
+    public Double errorRatePercent;
+    public List<Sample> samples = new ArrayList<>();
+  }
+
+  /** One poll of MONITOR: totals since it started, and the alarms' states. */
+  public static final class Sample {
+    public Instant at;
+    public double requests;
+    public double errors;
+    public Double errorRatePercent;
+    public java.util.Map<String, String> alarms;
+  }
 
   /** The service as it was before the deployment; {@code taskDefinition} is what a rollback returns to. */
   public static final class Snapshot {

@@ -67,8 +67,8 @@ public class EcsMojo extends AbstractDeployMojo {
     try (AwsEcsGateway gateway = gateway(spec)) {
       HttpRegistryDigestResolver resolver = new HttpRegistryDigestResolver(this::registryCredentials, log());
       String pinned = new ImageSelector(resolver, log()).select(image, imageJson.toPath());
-      Deployer deployer = new Deployer(gateway, new JdkHttpProbe(), Clock.system(), Prompter.console(),
-          ShutdownHooks.jvm(), redactor, log());
+      Deployer deployer = new Deployer(gateway, gateway.cloudWatch(), new JdkHttpProbe(), Clock.system(),
+          Prompter.console(), ShutdownHooks.jvm(), redactor, log());
       boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;
       deployer.deploy(new DeployRequest(spec, pinned, dryRun, interactive, blank(confirm),
           journalDirectory.toPath(), force, checkPermissions));

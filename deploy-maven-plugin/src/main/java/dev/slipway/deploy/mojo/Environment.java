@@ -54,6 +54,12 @@ public class Environment {
   String rollbackTimeout = "30m";
   /** How often ECS is polled while waiting, e.g. 15s. */
   String pollInterval = "15s";
+  /** CloudWatch monitoring after SMOKE; production watches 5 minutes with the defaults even without it. */
+  Monitor monitor;
+  /** CloudWatch alarms handed to ECS as the deployment's alarms (ECS stops the deployment when one fires). */
+  List<String> deploymentAlarms = new ArrayList<>();
+  /** Whether ECS rolls back by itself when a deployment alarm fires (default true). */
+  Boolean deploymentAlarmsRollback;
 
   /** Hands the POM values to the core's {@link EnvironmentFactory}, which validates them. */
   EnvironmentSpec toSpec(String defaultRegion) throws InvalidInputException {
@@ -64,6 +70,7 @@ public class Environment {
     return EnvironmentFactory.create(new EnvironmentFactory.Input(name, region, cluster, service, containers,
         desiredCount, strategy, minHealthyPercent, maxPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes,
         circuitBreaker, circuitBreakerRollback, healthCheck == null ? null : healthCheck.toInput(), baseUrl, smoke,
-        requireConfirmation, timeout, rollbackTimeout, pollInterval, production), defaultRegion);
+        requireConfirmation, timeout, rollbackTimeout, pollInterval, production,
+        monitor == null ? null : monitor.toInput(), deploymentAlarms, deploymentAlarmsRollback), defaultRegion);
   }
 }

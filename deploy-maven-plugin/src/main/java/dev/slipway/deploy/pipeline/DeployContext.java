@@ -9,6 +9,8 @@ import dev.slipway.deploy.ecs.EcsGateway.TaskDefinitionDraft;
 import dev.slipway.deploy.ecs.EcsGateway.TaskDefinitionView;
 import dev.slipway.deploy.journal.Journal;
 import dev.slipway.deploy.journal.JournalRecord;
+import dev.slipway.deploy.monitor.CloudWatch;
+import dev.slipway.deploy.monitor.MetricQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ public final class DeployContext {
   public final DeployRequest request;
   public final EnvironmentSpec env;
   public final EcsGateway gateway;
+  /** CloudWatch for MONITOR; null when the deployment was built without it (then MONITOR cannot run). */
+  public final CloudWatch cloudWatch;
   public final HttpProbe probe;
   public final Clock clock;
   public final Prompter prompter;
@@ -43,6 +47,9 @@ public final class DeployContext {
    */
   public String rollbackTarget;
 
+  /** PREFLIGHT: MONITOR's queries with the service's load balancer and target group filled in. */
+  public List<MetricQuery> monitorQueries = List.of();
+
   /** SNAPSHOT: the journal (null before it) and what a rollback returns to. */
   public Journal journal;
   public JournalRecord.Snapshot snapshot;
@@ -61,11 +68,12 @@ public final class DeployContext {
   private volatile boolean aborted;
   private volatile boolean changeStarted;
 
-  DeployContext(DeployRequest request, EcsGateway gateway, HttpProbe probe, Clock clock, Prompter prompter,
-      Redactor redactor, Log log) {
+  DeployContext(DeployRequest request, EcsGateway gateway, CloudWatch cloudWatch, HttpProbe probe, Clock clock,
+      Prompter prompter, Redactor redactor, Log log) {
     this.request = request;
     this.env = request.environment();
     this.gateway = gateway;
+    this.cloudWatch = cloudWatch;
     this.probe = probe;
     this.clock = clock;
     this.prompter = prompter;

@@ -8,7 +8,9 @@ import dev.slipway.deploy.ecs.EcsGateway;
 import dev.slipway.deploy.ecs.EcsGateway.AwsException;
 import dev.slipway.deploy.journal.JournalRecord;
 import dev.slipway.deploy.steps.ConfirmStep;
+import dev.slipway.deploy.monitor.CloudWatch;
 import dev.slipway.deploy.steps.HealthStep;
+import dev.slipway.deploy.steps.MonitorStep;
 import dev.slipway.deploy.steps.PlanStep;
 import dev.slipway.deploy.steps.PreflightStep;
 import dev.slipway.deploy.steps.RegisterStep;
@@ -19,7 +21,8 @@ import dev.slipway.deploy.steps.WaitStep;
 import java.util.List;
 
 /**
- * {@code deploy:ecs}: PREFLIGHT → CONFIRM → SNAPSHOT → REGISTER → UPDATE → WAIT → HEALTH → SMOKE → DONE, and ROLLBACK
+ * {@code deploy:ecs}: PREFLIGHT → CONFIRM → SNAPSHOT → REGISTER → UPDATE → WAIT → HEALTH → SMOKE → MONITOR → DONE, and
+ * ROLLBACK
  * when anything fails after UPDATE (or the build is interrupted). Each step is its own class in
  * {@code dev.slipway.deploy.steps}; the {@link StepRunner} runs them, journals them and rolls back. Success is decided
  * from our own deployment's id and states, never from "the service looks stable". Nothing mutating happens before
@@ -27,6 +30,7 @@ import java.util.List;
  */
 public final class Deployer {
   private final EcsGateway gateway;
+  private final CloudWatch cloudWatch;
   private final HttpProbe probe;
   private final Clock clock;
   private final Prompter prompter;
@@ -38,9 +42,16 @@ public final class Deployer {
   private volatile DeployContext ctx;
   private volatile Rollback rollback;
 
+  /** A deployer without CloudWatch: an environment that monitors is refused in PREFLIGHT. */
   public Deployer(EcsGateway gateway, HttpProbe probe, Clock clock, Prompter prompter, ShutdownHooks hooks,
       Redactor redactor, Log log) {
+    this(gateway, null, probe, clock, prompter, hooks, redactor, log);
+  }
+
+  public Deployer(EcsGateway gateway, CloudWatch cloudWatch, HttpProbe probe, Clock clock, Prompter prompter,
+      ShutdownHooks hooks, Redactor redactor, Log log) {
     this.gateway = gateway;
+    this.cloudWatch = cloudWatch;
     this.probe = probe;
     this.clock = clock;
     this.prompter = prompter;
@@ -52,7 +63,7 @@ public final class Deployer {
   /** The steps of a deployment, in order. */
   static List<DeployStep> steps() {
     return List.of(new PreflightStep(), new PlanStep(), new ConfirmStep(), new SnapshotStep(), new RegisterStep(),
-        new UpdateStep(), new WaitStep(), new HealthStep(), new SmokeStep());
+        new UpdateStep(), new WaitStep(), new HealthStep(), new SmokeStep(), new MonitorStep());
   }
 
   /**
@@ -63,7 +74,7 @@ public final class Deployer {
    */
   public JournalRecord deploy(DeployRequest request)
       throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
-    DeployContext c = new DeployContext(request, gateway, probe, clock, prompter, redactor, log);
+    DeployContext c = new DeployContext(request, gateway, cloudWatch, probe, clock, prompter, redactor, log);
     Rollback r = new Rollback(c);
     this.ctx = c;
     this.rollback = r;

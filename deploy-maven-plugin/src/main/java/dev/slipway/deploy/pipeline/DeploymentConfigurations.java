@@ -16,7 +16,8 @@ public final class DeploymentConfigurations {
   public static ObjectNode merge(JsonNode current, EnvironmentSpec env) {
     boolean configured = env.strategy() != null || env.minimumHealthyPercent() != null
         || env.maximumPercent() != null || env.bakeTimeMinutes() != null || env.circuitBreakerEnable() != null
-        || env.circuitBreakerRollback() != null || env.stepPercent() != null || env.stepBakeTimeMinutes() != null;
+        || env.circuitBreakerRollback() != null || env.stepPercent() != null || env.stepBakeTimeMinutes() != null
+        || env.deploymentAlarms() != null;
     if (!configured) {
       return null;
     }
@@ -60,6 +61,13 @@ public final class DeploymentConfigurations {
         putIfSet(l, "stepPercent", env.stepPercent());
         putIfSet(l, "stepBakeTimeInMinutes", env.stepBakeTimeMinutes());
       }
+    }
+    if (env.deploymentAlarms() != null) {
+      ObjectNode alarms = out.putObject("alarms");
+      var names = alarms.putArray("alarmNames");
+      env.deploymentAlarms().names().forEach(names::add);
+      alarms.put("enable", !env.deploymentAlarms().names().isEmpty());
+      alarms.put("rollback", env.deploymentAlarms().rollback());
     }
     return out;
   }

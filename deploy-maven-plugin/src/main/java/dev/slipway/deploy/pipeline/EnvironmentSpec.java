@@ -2,6 +2,7 @@ package dev.slipway.deploy.pipeline;
 
 import dev.slipway.deploy.checks.HealthCheckSpec;
 import dev.slipway.deploy.checks.SmokeTestSpec;
+import dev.slipway.deploy.monitor.MonitorSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,19 +16,28 @@ import java.util.Locale;
  * @param desiredCount tasks to run after the deployment; null keeps the service's count
  * @param strategy null keeps the service's strategy
  * @param production whether this is production: stricter defaults (monitoring, verification refuses instead of warns)
+ * @param monitor how MONITOR watches CloudWatch after SMOKE; null or a zero window: no MONITOR step
+ * @param deploymentAlarms CloudWatch alarms passed to ECS as the deployment's alarms; null: the service keeps its own
  */
 public record EnvironmentSpec(
     String name, String region, String cluster, String service, List<String> containers, Integer desiredCount,
     Strategy strategy, Integer minimumHealthyPercent, Integer maximumPercent, Integer bakeTimeMinutes,
     Double stepPercent, Integer stepBakeTimeMinutes, Boolean circuitBreakerEnable, Boolean circuitBreakerRollback,
     HealthCheckSpec healthCheck, String baseUrl, List<SmokeTestSpec> smokeTests, boolean requireConfirmation,
-    Timeouts timeouts, boolean production) {
+    Timeouts timeouts, boolean production, MonitorSpec monitor, DeploymentAlarms deploymentAlarms) {
 
   public enum Strategy {
     ROLLING,
     BLUE_GREEN,
     CANARY,
     LINEAR
+  }
+
+  /** ECS deployment alarms: ECS fails the deployment (and rolls back when {@code rollback}) when one is in ALARM. */
+  public record DeploymentAlarms(List<String> names, boolean rollback) {
+    public DeploymentAlarms {
+      names = List.copyOf(names);
+    }
   }
 
   /** How long the rollout may take, how long a rollback may take, and how often ECS is polled meanwhile. */
@@ -53,7 +63,36 @@ public record EnvironmentSpec(
       Timeouts timeouts) {
     this(name, region, cluster, service, containers, desiredCount, strategy, minimumHealthyPercent, maximumPercent,
         bakeTimeMinutes, stepPercent, stepBakeTimeMinutes, circuitBreakerEnable, circuitBreakerRollback, healthCheck,
-        baseUrl, smokeTests, requireConfirmation, timeouts, isProductionName(name));
+        baseUrl, smokeTests, requireConfirmation, timeouts, isProductionName(name), null, null);
+  }
+
+  /** This environment with {@code monitor} watching after SMOKE. */
+  public EnvironmentSpec withMonitor(MonitorSpec monitor) {
+    return new EnvironmentSpec(name, region, cluster, service, containers, desiredCount, strategy,
+        minimumHealthyPercent, maximumPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes, circuitBreakerEnable,
+        circuitBreakerRollback, healthCheck, baseUrl, smokeTests, requireConfirmation, timeouts, production, monitor,
+        deploymentAlarms);
+  }
+
+  /** This environment with ECS deployment alarms. */
+  public EnvironmentSpec withDeploymentAlarms(DeploymentAlarms alarms) {
+    return new EnvironmentSpec(name, region, cluster, service, containers, desiredCount, strategy,
+        minimumHealthyPercent, maximumPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes, circuitBreakerEnable,
+        circuitBreakerRollback, healthCheck, baseUrl, smokeTests, requireConfirmation, timeouts, production, monitor,
+        alarms);
+  }
+
+  /** This environment marked as production or not. */
+  public EnvironmentSpec withProduction(boolean production) {
+    return new EnvironmentSpec(name, region, cluster, service, containers, desiredCount, strategy,
+        minimumHealthyPercent, maximumPercent, bakeTimeMinutes, stepPercent, stepBakeTimeMinutes, circuitBreakerEnable,
+        circuitBreakerRollback, healthCheck, baseUrl, smokeTests, requireConfirmation, timeouts, production, monitor,
+        deploymentAlarms);
+  }
+
+  /** Whether MONITOR runs. */
+  public boolean monitors() {
+    return monitor != null && monitor.enabled();
   }
 
   public EnvironmentSpec {

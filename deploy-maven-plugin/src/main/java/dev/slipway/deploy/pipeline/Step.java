@@ -12,6 +12,7 @@ public enum Step {
   WAIT,
   HEALTH,
   SMOKE,
+  MONITOR,
   DONE,
   ROLLBACK
 }

@@ -68,7 +68,10 @@ public final class PreflightStep implements DeployStep {
     ctx.draft = ctx.gateway.draft(ctx.current.arn(), ctx.images);
     ctx.diff = TaskDefinitionDiff.diff(ctx.draft.current(), ctx.draft.proposed());
 
-    List<Permissions.Missing> missing = new Permissions(ctx).check();
+    List<Permissions.Missing> missing = new ArrayList<>(new Permissions(ctx).check());
+    if (env.monitors()) {
+      missing.addAll(MonitorPreflight.check(ctx));
+    }
     missing.stream().filter(m -> !m.required()).forEach(m -> ctx.log.warn("PREFLIGHT " + ctx.caller
         + " may not call " + m));
     List<Permissions.Missing> required = missing.stream().filter(Permissions.Missing::required).toList();

@@ -137,12 +137,14 @@ final class SimWorld implements AutoCloseable {
   }
 
   Deployer deployer(ShutdownHooks hooks) {
-    return new Deployer(gateway, new JdkHttpProbe(), clock, Prompter.none(), hooks, redactor, log);
+    return new Deployer(gateway, gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(), hooks, redactor,
+        log);
   }
 
   /** A deployer whose AWS adapter is {@code gateway} (e.g. one that injects a fault at the adapter's edge). */
   Deployer deployer(dev.slipway.deploy.ecs.EcsGateway gateway) {
-    return new Deployer(gateway, new JdkHttpProbe(), clock, Prompter.none(), noHooks(), redactor, log);
+    return new Deployer(gateway, this.gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(), noHooks(),
+        redactor, log);
   }
 
   /**
