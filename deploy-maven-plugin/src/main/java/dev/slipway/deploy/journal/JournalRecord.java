@@ -36,6 +36,65 @@ public final class JournalRecord {
   public Rollback rollback;
   /** What MONITOR saw, when it ran. */
   public Monitor monitor;
+  /** The build that made the image: commit, CI run, image.json. */
+  public Build build;
+  /** What VERIFY found about the digest, and who overrode it if anyone did. */
+  public Verification verification;
+  /** The GitHub release made after the deployment, if any. */
+  public Release release;
+  /** The Slack messages sent about this deployment. */
+  public List<Notification> notifications;
+
+  /** The build that made the image. */
+  public static final class Build {
+    public String project;
+    public String commit;
+    public String branch;
+    public List<String> tags;
+    public String repositoryUrl;
+    public String ciRun;
+    public String actor;
+    public String imageRepository;
+    public String imageDigest;
+    public String imageCreated;
+    public List<String> platforms;
+    public String baseImage;
+  }
+
+  /** VERIFY: each file's view of the digest, the problems found, and an override. */
+  public static final class Verification {
+    public String digest;
+    /** refuse (production) or warn. */
+    public String policy;
+    public List<Evidence> evidence = new ArrayList<>();
+    public List<String> problems = new ArrayList<>();
+    /** Who deployed despite the problems with -Ddeploy.allowUnverified (CI actor and OS user). */
+    public String overriddenBy;
+  }
+
+  public static final class Evidence {
+    public String kind;
+    public String file;
+    public String digest;
+    public String verdict;
+    public String detail;
+    public boolean vouches;
+  }
+
+  public static final class Release {
+    public String tag;
+    public String url;
+    public boolean created;
+    public List<String> assets;
+  }
+
+  public static final class Notification {
+    public String channel;
+    public String source;
+    public boolean delivered;
+    public int attempts;
+    public String detail;
+  }
 
   /** MONITOR's verdict and the numbers it rests on. */
   public static final class Monitor {

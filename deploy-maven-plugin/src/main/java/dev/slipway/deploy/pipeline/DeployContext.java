@@ -32,6 +32,10 @@ public final class DeployContext {
   public final Redactor redactor;
   public final Log log;
   public final DeploymentWatcher watcher;
+  /** Slack; sends nothing when no webhook is configured. */
+  public final dev.slipway.common.notify.Notifier notifier;
+  /** GitHub releases; null: no RELEASE step. */
+  public final dev.slipway.deploy.release.ReleasePublisher releases;
 
   /** PREFLIGHT: who calls AWS, the service as it was, its task definition, the images to set, the draft and diff. */
   public String caller;
@@ -49,6 +53,12 @@ public final class DeployContext {
 
   /** PREFLIGHT: MONITOR's queries with the service's load balancer and target group filled in. */
   public List<MetricQuery> monitorQueries = List.of();
+
+  /** The message of the failure the deployment ended with, for the epilogue (null when it succeeded). */
+  public String failure;
+
+  /** VERIFY: what the verification files say about the digest, for the journal. */
+  public JournalRecord.Verification verification;
 
   /** SNAPSHOT: the journal (null before it) and what a rollback returns to. */
   public Journal journal;
@@ -68,15 +78,16 @@ public final class DeployContext {
   private volatile boolean aborted;
   private volatile boolean changeStarted;
 
-  DeployContext(DeployRequest request, EcsGateway gateway, CloudWatch cloudWatch, HttpProbe probe, Clock clock,
-      Prompter prompter, Redactor redactor, Log log) {
+  DeployContext(DeployRequest request, DeployTools tools, Redactor redactor, Log log) {
     this.request = request;
     this.env = request.environment();
-    this.gateway = gateway;
-    this.cloudWatch = cloudWatch;
-    this.probe = probe;
-    this.clock = clock;
-    this.prompter = prompter;
+    this.gateway = tools.ecs();
+    this.cloudWatch = tools.cloudWatch();
+    this.probe = tools.probe();
+    this.clock = tools.clock();
+    this.prompter = tools.prompter();
+    this.notifier = tools.notifier();
+    this.releases = tools.releases();
     this.redactor = redactor;
     this.log = log;
     this.watcher = new DeploymentWatcher(gateway, clock, log);

@@ -10,6 +10,10 @@ import dev.slipway.deploy.journal.JournalRecord;
 import dev.slipway.deploy.steps.ConfirmStep;
 import dev.slipway.deploy.monitor.CloudWatch;
 import dev.slipway.deploy.steps.HealthStep;
+import dev.slipway.deploy.steps.NotifyStep;
+import dev.slipway.deploy.steps.ReleaseStep;
+import dev.slipway.deploy.steps.SummaryStep;
+import dev.slipway.deploy.steps.VerifyStep;
 import dev.slipway.deploy.steps.MonitorStep;
 import dev.slipway.deploy.steps.PlanStep;
 import dev.slipway.deploy.steps.PreflightStep;
@@ -21,20 +25,16 @@ import dev.slipway.deploy.steps.WaitStep;
 import java.util.List;
 
 /**
- * {@code deploy:ecs}: PREFLIGHT → CONFIRM → SNAPSHOT → REGISTER → UPDATE → WAIT → HEALTH → SMOKE → MONITOR → DONE, and
- * ROLLBACK
+ * {@code deploy:ecs}: PREFLIGHT → VERIFY → CONFIRM → SNAPSHOT → REGISTER → UPDATE → WAIT → HEALTH → SMOKE → MONITOR →
+ * DONE, and ROLLBACK
  * when anything fails after UPDATE (or the build is interrupted). Each step is its own class in
  * {@code dev.slipway.deploy.steps}; the {@link StepRunner} runs them, journals them and rolls back. Success is decided
  * from our own deployment's id and states, never from "the service looks stable". Nothing mutating happens before
- * CONFIRM has passed, and nothing mutating at all in a dry run.
+ * CONFIRM has passed, and nothing mutating at all in a dry run. Once the outcome is decided, RELEASE (a successful
+ * production deployment of a v*.*.* tag), NOTIFY (Slack) and SUMMARY (the CI step summary) run without changing it.
  */
 public final class Deployer {
-  private final EcsGateway gateway;
-  private final CloudWatch cloudWatch;
-  private final HttpProbe probe;
-  private final Clock clock;
-  private final Prompter prompter;
-  private final ShutdownHooks hooks;
+  private final DeployTools tools;
   private final Redactor redactor;
   private final Log log;
 
@@ -42,7 +42,7 @@ public final class Deployer {
   private volatile DeployContext ctx;
   private volatile Rollback rollback;
 
-  /** A deployer without CloudWatch: an environment that monitors is refused in PREFLIGHT. */
+  /** A deployer without CloudWatch, Slack or releases: an environment that monitors is refused in PREFLIGHT. */
   public Deployer(EcsGateway gateway, HttpProbe probe, Clock clock, Prompter prompter, ShutdownHooks hooks,
       Redactor redactor, Log log) {
     this(gateway, null, probe, clock, prompter, hooks, redactor, log);
@@ -50,20 +50,24 @@ public final class Deployer {
 
   public Deployer(EcsGateway gateway, CloudWatch cloudWatch, HttpProbe probe, Clock clock, Prompter prompter,
       ShutdownHooks hooks, Redactor redactor, Log log) {
-    this.gateway = gateway;
-    this.cloudWatch = cloudWatch;
-    this.probe = probe;
-    this.clock = clock;
-    this.prompter = prompter;
-    this.hooks = hooks;
+    this(new DeployTools(gateway, cloudWatch, probe, clock, prompter, hooks, null, null), redactor, log);
+  }
+
+  public Deployer(DeployTools tools, Redactor redactor, Log log) {
+    this.tools = tools;
     this.redactor = redactor;
     this.log = log.redacting(redactor);
   }
 
   /** The steps of a deployment, in order. */
   static List<DeployStep> steps() {
-    return List.of(new PreflightStep(), new PlanStep(), new ConfirmStep(), new SnapshotStep(), new RegisterStep(),
-        new UpdateStep(), new WaitStep(), new HealthStep(), new SmokeStep(), new MonitorStep());
+    return List.of(new PreflightStep(), new VerifyStep(), new PlanStep(), new ConfirmStep(), new SnapshotStep(),
+        new RegisterStep(), new UpdateStep(), new WaitStep(), new HealthStep(), new SmokeStep(), new MonitorStep());
+  }
+
+  /** What runs once the outcome is decided, whatever it is; they never change it. */
+  static List<DeployStep> epilogue() {
+    return List.of(new ReleaseStep(), new NotifyStep(), new SummaryStep());
   }
 
   /**
@@ -74,11 +78,11 @@ public final class Deployer {
    */
   public JournalRecord deploy(DeployRequest request)
       throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
-    DeployContext c = new DeployContext(request, gateway, cloudWatch, probe, clock, prompter, redactor, log);
+    DeployContext c = new DeployContext(request, tools, redactor, log);
     Rollback r = new Rollback(c);
     this.ctx = c;
     this.rollback = r;
-    return new StepRunner(c, r, hooks, this::onShutdown).run(steps());
+    return new StepRunner(c, r, tools.hooks(), this::onShutdown).run(steps(), epilogue());
   }
 
   /** What the shutdown hook runs: roll back if a deployment is under way and not finished. */

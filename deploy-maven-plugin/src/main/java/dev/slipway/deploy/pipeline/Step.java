@@ -3,6 +3,8 @@ package dev.slipway.deploy.pipeline;
 /** The states of a deployment, in order; ROLLBACK is entered from any state after UPDATE when something fails. */
 public enum Step {
   PREFLIGHT,
+  /** The image's signature and scan vouch for its digest (before anything is registered). */
+  VERIFY,
   /** A dry run's plan; never journaled. */
   PLAN,
   CONFIRM,
@@ -14,5 +16,9 @@ public enum Step {
   SMOKE,
   MONITOR,
   DONE,
-  ROLLBACK
+  ROLLBACK,
+  /** After the outcome, never changing it: the GitHub release, Slack, the CI step summary. */
+  RELEASE,
+  NOTIFY,
+  SUMMARY
 }

@@ -24,8 +24,53 @@ final class StepRunner {
     this.onShutdown = onShutdown;
   }
 
-  /** Runs {@code steps}; returns the finished journal record, or null when a step stopped the run (dry run). */
-  JournalRecord run(List<DeployStep> steps)
+  /**
+   * Runs {@code steps}; returns the finished journal record, or null when a step stopped the run (dry run). Once a
+   * journal exists and the outcome is decided (succeeded, failed, rolled back or not), the {@code epilogue} runs: its
+   * steps are journaled but can neither fail the deployment nor change its outcome.
+   */
+  JournalRecord run(List<DeployStep> steps, List<DeployStep> epilogue)
+      throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
+    try {
+      JournalRecord done = run(steps);
+      if (done != null) {
+        epilogue(epilogue);
+      }
+      return done;
+    } catch (DeployFailedException e) {
+      if (ctx.journal != null) {
+        ctx.failure = e.getMessage();
+        epilogue(epilogue);
+      }
+      throw e;
+    }
+  }
+
+  private void epilogue(List<DeployStep> steps) {
+    for (DeployStep step : steps) {
+      try {
+        if (!step.applies(ctx)) {
+          continue;
+        }
+        StepResult r = step.run(ctx);
+        if (r instanceof StepResult.Ok ok) {
+          ctx.journalStep(step.id(), ok.at(), "OK", ok.detail());
+        } else if (r instanceof StepResult.Failed f) {
+          ctx.log.error(step.id() + " " + f.reason());
+          ctx.journalStep(step.id(), f.at(), "FAILED", f.reason());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // a release, a message or a summary is never worth changing what happened to the service
+        ctx.log.error(step.id() + " failed: " + e.getMessage());
+        ctx.journalStep(step.id(), ctx.clock.now(), "FAILED", String.valueOf(e.getMessage()));
+      }
+    }
+  }
+
+  private JournalRecord run(List<DeployStep> steps)
       throws DeployFailedException, InvalidInputException, AwsException, InterruptedException {
     Object hook = null;
     try {

@@ -16,6 +16,29 @@ import java.time.Instant;
  * which from here on is written after every step. This is what a rollback returns to.
  */
 public final class SnapshotStep implements DeployStep {
+  static JournalRecord.Build build(dev.slipway.deploy.pipeline.BuildInfo b) {
+    if (b == null || (b.commit() == null && b.image() == null && b.ciRunUrl() == null)) {
+      return null;
+    }
+    JournalRecord.Build j = new JournalRecord.Build();
+    j.project = b.project();
+    j.commit = b.commit();
+    j.branch = b.branch();
+    j.tags = b.tags().isEmpty() ? null : b.tags();
+    j.repositoryUrl = b.repositoryUrl();
+    j.ciRun = b.ciRunUrl();
+    j.actor = b.actor();
+    if (b.image() != null) {
+      j.imageRepository = b.image().repository();
+      j.imageDigest = b.image().digest();
+      j.imageCreated = b.image().created();
+      j.platforms = b.image().platforms().stream().map(p -> p.name() + "@" + p.digest()).toList();
+      j.baseImage = b.image().baseImage() == null ? null : b.image().baseImage().reference()
+          + (b.image().baseImage().digest() == null ? "" : "@" + b.image().baseImage().digest());
+    }
+    return j;
+  }
+
   @Override
   public Step id() {
     return Step.SNAPSHOT;
@@ -34,6 +57,8 @@ public final class SnapshotStep implements DeployStep {
     record.image = ctx.request.image();
     record.caller = ctx.caller;
     record.startedAt = started;
+    record.verification = ctx.verification;
+    record.build = build(ctx.request.options().build());
     JournalRecord.Snapshot snap = new JournalRecord.Snapshot();
     snap.serviceArn = svc.arn();
     snap.taskDefinition = ctx.rollbackTarget != null ? ctx.rollbackTarget : svc.taskDefinition();

@@ -92,7 +92,7 @@ class ConfigurationTest {
     List<EnvironmentSpec> envs = List.of(staging().toSpec(null), prod().toSpec(null));
     assertThatThrownBy(() -> Environments.select(envs, "qa"))
         .hasMessageContaining("unknown environment 'qa'").hasMessageContaining("configured: staging, production");
-    assertThatThrownBy(() -> Environments.select(envs, null)).hasMessageContaining("pass -Denv=<name>");
+    assertThatThrownBy(() -> Environments.select(envs, null)).hasMessageContaining("pass -Penv=<name> (Maven 4: -P env=<name>) or -Denv=<name>");
     assertThat(Environments.select(envs, "production").requireConfirmation()).isTrue();
     assertThat(Environments.select(List.of(staging().toSpec(null)), null).name()).isEqualTo("staging");
   }

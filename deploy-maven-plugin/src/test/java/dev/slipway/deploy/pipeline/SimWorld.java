@@ -141,6 +141,12 @@ final class SimWorld implements AutoCloseable {
         log);
   }
 
+  /** A deployer that also notifies Slack and publishes releases. */
+  Deployer deployer(dev.slipway.common.notify.Notifier notifier, dev.slipway.deploy.release.ReleasePublisher releases) {
+    return new Deployer(new DeployTools(gateway, gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(),
+        noHooks(), notifier, releases), redactor, log);
+  }
+
   /** A deployer whose AWS adapter is {@code gateway} (e.g. one that injects a fault at the adapter's edge). */
   Deployer deployer(dev.slipway.deploy.ecs.EcsGateway gateway) {
     return new Deployer(gateway, this.gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(), noHooks(),

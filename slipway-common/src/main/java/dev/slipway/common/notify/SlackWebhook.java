@@ -66,8 +66,9 @@ public final class SlackWebhook {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Duration left = Duration.between(now.get(), deadline);
       if (left.isNegative() || left.isZero()) {
-        return new Delivery(target.channel(), target.source(), false, attempt - 1, last + "; gave up at the "
-            + "notification time limit");
+        return new Delivery(target.channel(), target.source(), false, attempt - 1, attempt == 1
+            ? "not sent: the notification time limit was used up by the messages before it"
+            : last + "; gave up at the notification time limit");
       }
       HttpRequest request = HttpRequest.newBuilder(target.url()).timeout(left)
           .header("Content-Type", "application/json; charset=utf-8")
