@@ -49,6 +49,27 @@ public final class Durations {
     return text == null || text.isBlank() ? null : parse(text, where);
   }
 
+  /**
+   * Like {@link #parseOptional}, but zero and negative durations (e.g. {@code 0s}, ISO {@code PT-15S}) are rejected:
+   * for intervals and timeouts, where they would make a wait spin or end before it began.
+   */
+  public static Duration parsePositive(String text, String where) throws InvalidInputException {
+    Duration d = parseOptional(text, where);
+    if (d != null && (d.isZero() || d.isNegative())) {
+      throw new InvalidInputException(where + ": '" + text + "' must be longer than zero; write e.g. 500ms, 30s, 2m");
+    }
+    return d;
+  }
+
+  /** Like {@link #parseOptional}, but negative durations are rejected (zero is allowed: "no wait"). */
+  public static Duration parseNonNegative(String text, String where) throws InvalidInputException {
+    Duration d = parseOptional(text, where);
+    if (d != null && d.isNegative()) {
+      throw new InvalidInputException(where + ": '" + text + "' is negative; write 0s for none, or e.g. 30s");
+    }
+    return d;
+  }
+
   /** A short human form for log lines: {@code 500 ms}, {@code 30 s}, {@code 10 min}. */
   public static String format(Duration d) {
     if (d.toMillis() % 1000 != 0 || d.isZero()) {

@@ -141,6 +141,30 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.comment", defaultValue = "false")
   boolean comment;
 
+  /**
+   * The environment variable holding the Slack webhook that regressions are posted to (the performance channel); the
+   * URL itself is never a parameter. A settings.xml server ({@code perf.slack.server}) wins over it.
+   */
+  @Parameter(property = "perf.slack.env", defaultValue = "SLACK_WEBHOOK_PERFORMANCE")
+  String slackEnv;
+
+  /** The settings.xml server whose password is the performance webhook's URL. */
+  @Parameter(property = "perf.slack.server", defaultValue = "slack-performance")
+  String slackServer;
+
+  /** The longest posting to Slack may take, retries included. */
+  @Parameter(property = "perf.slack.timeout", defaultValue = "10s")
+  String slackTimeout;
+
+  @Parameter(defaultValue = "${settings}", readonly = true)
+  org.apache.maven.settings.Settings settings;
+
+  @org.apache.maven.plugins.annotations.Component
+  org.apache.maven.settings.crypto.SettingsDecrypter decrypter;
+
+  @Parameter(defaultValue = "${project.artifactId}", readonly = true)
+  String artifactId;
+
   /** Directory used for git context (commit, branch). */
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
   File basedir;
@@ -177,6 +201,31 @@ public class CompareMojo extends AbstractMojo {
     return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
   }
 
+  /** Posts the regressions to the performance channel, when a webhook is configured; never fails the build. */
+  private void notifyPerformanceChannel(CompareRunner.Outcome outcome, Redactor redactor, Log log) {
+    var webhook = dev.slipway.common.mojo.MavenSecrets.resolve(slackEnv, slackServer, settings, decrypter, env,
+        redactor);
+    if (webhook.isEmpty()) {
+      return;
+    }
+    java.time.Duration limit;
+    try {
+      limit = dev.slipway.common.Durations.parsePositive(slackTimeout, "perf.slack.timeout");
+    } catch (InvalidInputException e) {
+      log.warn("perf:compare: " + e.getMessage() + "; no Slack message");
+      return;
+    }
+    var channel = dev.slipway.common.notify.Channel.PERFORMANCE;
+    var target = new dev.slipway.common.notify.SlackWebhook.Target(channel,
+        java.net.URI.create(webhook.get().value()), webhook.get().source());
+    new dev.slipway.common.notify.Notifier(java.util.Map.of(channel, target),
+        new dev.slipway.common.notify.SlackWebhook(redactor), limit, java.time.Instant::now, log.redacting(redactor))
+        .send(java.util.Set.of(channel), PerformanceNotice.of(artifactId == null || artifactId.contains("${")
+            ? "perf:compare" : artifactId, outcome.report(), env.get("GITHUB_RUN_ID") == null ? null
+            : env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY")
+                + "/actions/runs/" + env.get("GITHUB_RUN_ID"), String.valueOf(outcome.markdown())));
+  }
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -210,6 +259,10 @@ public class CompareMojo extends AbstractMojo {
     }
     if (outcome.isEmpty()) {
       return;
+    }
+    Verdict overall = outcome.get().verdict();
+    if (overall == Verdict.FAIL || overall == Verdict.WARN) {
+      notifyPerformanceChannel(outcome.get(), redactor, log);
     }
     CompareReport report = outcome.get().report();
     List<Verdict> failing = failOn(failOn);

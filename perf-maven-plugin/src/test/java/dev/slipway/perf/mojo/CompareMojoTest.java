@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.perf.compare.Runs;
 import dev.slipway.perf.results.ResultsWriter;
+import dev.slipway.testkit.RecordingServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,10 @@ class CompareMojoTest {
     m.failOnRegression = true;
     m.basedir = dir.toFile();
     m.env = Map.of();
+    m.slackEnv = "SLACK_WEBHOOK_PERFORMANCE";
+    m.slackServer = "slack-performance";
+    m.slackTimeout = "10s";
+    m.artifactId = "web";
     return m;
   }
 
@@ -65,6 +70,25 @@ class CompareMojoTest {
     CompareMojo lenient = mojo(p[0], p[1]);
     lenient.failOnRegression = false;
     lenient.execute();
+  }
+
+  @Test
+  void regressionsArePostedToThePerformanceWebhook() throws Exception {
+    String canary = "T0PERF/B0PERF/performanceWebhookCanary77";
+    try (RecordingServer slack = new RecordingServer()) {
+      Path[] p = slowerByHalf();
+      CompareMojo m = mojo(p[0], p[1]);
+      m.env = Map.of("SLACK_WEBHOOK_PERFORMANCE", slack.uri("/services/" + canary).toString());
+      assertThatThrownBy(m::execute).isInstanceOf(MojoFailureException.class).hasMessageContaining("regressed");
+      assertThat(slack.requests()).hasSize(1);
+      String body = slack.requests().get(0).body();
+      assertThat(body).contains("web: 3 performance regression(s)").contains("FAIL GET /x latency.p99");
+      // nothing the build printed names the webhook
+      CompareMojo quiet = mojo(p[0], p[1]);
+      quiet.env = Map.of();
+      assertThatThrownBy(quiet::execute).isInstanceOf(MojoFailureException.class);
+      assertThat(slack.requests()).hasSize(1); // no webhook, no message
+    }
   }
 
   @Test
