@@ -1,0 +1,127 @@
+package dev.slipway.perf.chart;
+
+import dev.slipway.perf.stress.StressReport;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.chart.util.ShapeUtils;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * {@code perf:stress}'s capacity curve: p50 and p99 latency against the offered rate (log latency axis, since it
+ * spans the service time to the timeout), the SLO as a horizontal line, the capacity and the knee as vertical
+ * lines, and the steps that broke the SLO or were limited by the generator marked apart.
+ */
+public final class CapacityChart {
+  public static final String P50 = "p50 latency";
+  public static final String P99 = "p99 latency";
+  public static final String BROKEN = "step broke the SLO";
+  public static final String GENERATOR = "generator-limited step";
+
+  private CapacityChart() {}
+
+  public static JFreeChart chart(StressReport r) {
+    List<StressReport.Step> steps = new ArrayList<>(r.steps());
+    steps.sort(Comparator.comparingDouble(StressReport.Step::rate));
+    XYSeries p50 = new XYSeries(P50, false, true);
+    XYSeries p99 = new XYSeries(P99, false, true);
+    XYSeries broken = new XYSeries(BROKEN, false, true);
+    XYSeries generator = new XYSeries(GENERATOR, false, true);
+    double floor = 0.05; // ms: a log axis cannot show 0
+    for (StressReport.Step s : steps) {
+      if (s.outcome() == StressReport.Outcome.GENERATOR_LIMITED) {
+        if (s.p99Ms() != null) {
+          generator.add(s.rate(), Math.max(floor, s.p99Ms()));
+        }
+        continue;
+      }
+      if (s.p50Ms() != null) {
+        p50.add(s.rate(), Math.max(floor, s.p50Ms()));
+      }
+      if (s.p99Ms() != null) {
+        p99.add(s.rate(), Math.max(floor, s.p99Ms()));
+        if (s.outcome() != StressReport.Outcome.PASS) {
+          broken.add(s.rate(), Math.max(floor, s.p99Ms()));
+        }
+      }
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(p50);
+    data.addSeries(p99);
+    data.addSeries(broken);
+    data.addSeries(generator);
+    String title = r.capacity() == null ? "Capacity: below the first rate tried"
+        : String.format(Locale.ROOT, "Capacity: %s%.0f req/s at p99 ≤ %.0f ms",
+            "atLeast".equals(r.capacityBound()) ? "≥ " : "", r.capacity(), r.slo().p99Ms());
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "offered rate (requests/s)", "latency (ms, log scale)",
+        data, PlotOrientation.VERTICAL, true, false, false);
+    Charts.style(chart);
+    XYPlot plot = chart.getXYPlot();
+    LogAxis y = new LogAxis("latency (ms, log scale)");
+    y.setSmallestValue(floor);
+    y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+    y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    plot.setRangeAxis(y);
+    NumberAxis x = (NumberAxis) plot.getDomainAxis();
+    x.setLowerBound(0);
+    x.setUpperBound(steps.isEmpty() ? 1 : steps.get(steps.size() - 1).rate() * 1.05);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    renderer.setSeriesPaint(0, Charts.BLUE);
+    renderer.setSeriesPaint(1, Charts.VERMILION);
+    renderer.setSeriesPaint(2, Charts.BLACK);
+    renderer.setSeriesPaint(3, Charts.GREY);
+    for (int i = 0; i < 2; i++) {
+      renderer.setSeriesStroke(i, Charts.stroke(2.5f, false));
+      renderer.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
+    }
+    renderer.setSeriesLinesVisible(2, false);
+    renderer.setSeriesShape(2, ShapeUtils.createDiagonalCross(6, 1.5f));
+    renderer.setSeriesLinesVisible(3, false);
+    renderer.setSeriesShape(3, new Rectangle2D.Double(-5, -5, 10, 10));
+    plot.setRenderer(renderer);
+    ValueMarker slo = new ValueMarker(r.slo().p99Ms(), Charts.VERMILION, Charts.stroke(1.5f, true));
+    slo.setLabel(String.format(Locale.ROOT, "SLO p99 %.0f ms", r.slo().p99Ms()));
+    slo.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+    slo.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+    slo.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    plot.addRangeMarker(slo);
+    if (r.capacity() != null) {
+      ValueMarker cap = new ValueMarker(r.capacity(), Charts.GREEN, Charts.stroke(2f, false));
+      cap.setLabel(String.format(Locale.ROOT, "capacity %.0f/s", r.capacity()));
+      cap.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+      cap.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+      cap.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+      plot.addDomainMarker(cap);
+    }
+    if (r.knee() != null && (r.capacity() == null || Math.abs(r.knee() - r.capacity()) > 1e-9)) {
+      ValueMarker knee = new ValueMarker(r.knee(), Charts.ORANGE, Charts.stroke(1.5f, true));
+      knee.setLabel(String.format(Locale.ROOT, "latency climbs above %.0f/s", r.knee()));
+      knee.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+      knee.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+      knee.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      plot.addDomainMarker(knee);
+    }
+    return chart;
+  }
+
+  public static void write(StressReport r, Path file) throws IOException {
+    Charts.write(chart(r), file);
+  }
+}
