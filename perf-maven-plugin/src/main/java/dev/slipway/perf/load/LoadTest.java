@@ -41,6 +41,7 @@ public final class LoadTest {
     }
     LoadConfig config = resolve(s);
     List<RunResult> results = new ArrayList<>();
+    List<List<String>> charts = new ArrayList<>();
     ServiceProcess service = null;
     try {
       if (s.start() != null && !s.start().isBlank()) {
@@ -61,6 +62,7 @@ public final class LoadTest {
         ResultTable.render(r).forEach(log::info);
         log.info("wrote " + json + " and " + hlog);
         results.add(r);
+        charts.add(LoadReport.charts(s.outputDir(), hlog, r, log));
         if (r.aborted() != null) {
           break;
         }
@@ -74,6 +76,7 @@ public final class LoadTest {
       log.info("all runs:");
       ResultTable.summary(results).forEach(log::info);
     }
+    LoadReport.write(s.outputDir(), results, charts, log);
     return results;
   }
 

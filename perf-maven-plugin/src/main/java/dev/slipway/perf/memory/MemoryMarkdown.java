@@ -36,9 +36,9 @@ public final class MemoryMarkdown {
       out.add(trendRow(String.format(Locale.ROOT, "tail (from %.0f s)", r.tailTrend().fromSeconds()),
           r.tailTrend()));
     }
-    out.add(String.format(Locale.ROOT, "| thresholds | Mann-Kendall p < %s and slope ≥ %s MB/min, over the window "
-        + "and over its last %.0f %% |", num(r.settings().alpha()), num(r.settings().minSlopeMbPerMin()),
-        r.settings().tailFraction() * 100));
+    out.add(String.format(Locale.ROOT, "| thresholds | leak: Mann-Kendall p < %s over the window, its floor rising, "
+        + "and over its last %.0f %% p < %s with a slope ≥ %s MB/min |", num(r.settings().alpha()),
+        r.settings().tailFraction() * 100, num(r.settings().tailAlpha()), num(r.settings().minSlopeMbPerMin())));
     if (r.leakSinceSeconds() != null) {
       out.add(String.format(Locale.ROOT, "| leak visible after | %.0f s of load |", r.leakSinceSeconds()));
     }

@@ -67,9 +67,13 @@ public class MemoryMojo extends ServiceLoadMojo {
   @Parameter(property = "perf.memory.sampleInterval", defaultValue = "1s")
   String sampleInterval;
 
-  /** Significance of the Mann-Kendall trend tests (one-sided). */
+  /** Significance of the Mann-Kendall trend test over the whole window (one-sided). */
   @Parameter(property = "perf.memory.alpha", defaultValue = "0.01")
   double alpha;
+
+  /** Significance of the trend test over the window's tail, which tells a leak (still growing) from a plateau. */
+  @Parameter(property = "perf.memory.tailAlpha", defaultValue = "0.05")
+  double tailAlpha;
 
   /** Smallest Theil-Sen slope of the post-GC heap, in MB per minute, that counts as growth. */
   @Parameter(property = "perf.memory.minSlope", defaultValue = "1.0")
@@ -136,7 +140,7 @@ public class MemoryMojo extends ServiceLoadMojo {
     LoadSettings load = loadSettings(memoryRate, duration, warmup);
     return new MemorySettings(load, jvmTarget(load), warmup, Durations.parse(gcInterval, "perf.memory.gcInterval"),
         Durations.parse(sampleInterval, "perf.memory.sampleInterval"),
-        new LeakDetector.Settings(alpha, minSlope, tailFraction, minSamples), MemorySettings.HeapDump.parse(heapDump),
+        new LeakDetector.Settings(alpha, tailAlpha, minSlope, tailFraction, minSamples), MemorySettings.HeapDump.parse(heapDump),
         jfr, top, outputDir());
   }
 

@@ -53,6 +53,7 @@ class MemoryMojoTest {
     m.gcInterval = "3s";
     m.sampleInterval = "1s";
     m.alpha = 0.01;
+    m.tailAlpha = 0.05;
     m.minSlope = 1.0;
     m.tailFraction = 0.5;
     m.minSamples = 8;
