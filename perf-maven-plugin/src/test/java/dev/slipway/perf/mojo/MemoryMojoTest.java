@@ -7,6 +7,8 @@ import dev.slipway.common.Json;
 import dev.slipway.perf.memory.MemoryReport;
 import dev.slipway.perf.memory.OldObjects;
 import dev.slipway.perf.memory.Verdict;
+import dev.slipway.perf.testservers.Fork;
+import dev.slipway.perf.testservers.MemoryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,29 +20,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * perf:memory end to end against real forked JVMs (MemoryServer run from source, JMX switched on by the goal through
+ * perf:memory end to end against real forked JVMs (MemoryServer, JMX switched on by the goal through
  * JDK_JAVA_OPTIONS), each under a real open-model load: a service that retains every body it is sent is flagged as a
  * leak within 60 s with evidence naming the retaining class; a service whose heap saw-tooths is not flagged; a
  * bounded cache is a plateau. The three run at the same time (about 60 s in all) to keep the suite short; the
  * 20-run false-alarm check of the saw-tooth is a simulation of the detector ({@code LeakDetectorTest}).
  */
 class MemoryMojoTest {
+  static final String REGISTRY = "dev.slipway.perf.testservers.RetainingRegistry";
   @TempDir static Path dir;
   static final Map<String, CompletableFuture<Throwable>> runs = new java.util.HashMap<>();
 
   static MemoryMojo mojo(String mode, String duration) throws Exception {
     int port = LoadMojoTest.freePort();
-    Path source = Path.of(MemoryMojoTest.class.getResource("/MemoryServer.java").toURI());
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     MemoryMojo m = new MemoryMojo();
     m.target = "http://127.0.0.1:" + port;
     m.health = "http://127.0.0.1:" + port + "/health";
-    m.start = "\"" + java + "\" -Xmx256m -XX:+UseG1GC \"" + source + "\" " + mode;
+    // C1 only and the serial collector: a small service's JVM that warms up quickly on a busy 2-core machine
+    m.start = Fork.command(MemoryServer.class, "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", mode);
     m.startEnvironment = Map.of("PORT", String.valueOf(port));
     Request post = new Request();
     post.method = "POST";
     post.path = "/retain";
-    post.body = "x".repeat(16384);
+    post.body = "x".repeat(40 * 1024);
     m.requests = List.of(post);
     m.timeout = "10s";
     m.progressInterval = "10s";
@@ -48,7 +50,7 @@ class MemoryMojoTest {
     m.outputDirectory = dir.resolve(mode).toFile();
     m.basedir = dir.toFile();
     m.memoryDuration = duration;
-    m.memoryRate = 50;
+    m.memoryRate = 20;
     m.memoryWarmup = "6s";
     m.gcInterval = "3s";
     m.sampleInterval = "1s";
@@ -93,17 +95,17 @@ class MemoryMojoTest {
         r.verdict(), r.leakSinceSeconds(), r.trend().slopeMbPerMin(), r.trend().pValue(), r.trend().samples());
     assertThat(r.verdict()).isEqualTo(Verdict.LEAK);
     assertThat(r.leakSinceSeconds()).isLessThanOrEqualTo(60.0);
-    assertThat(r.trend().slopeMbPerMin()).as("16 KB x 50/s is about 47 MB/min").isBetween(20.0, 80.0);
-    assertThat(r.evidence().growthByCount()).extracting(g -> g.className()).contains("RetainingRegistry$Entry");
+    assertThat(r.trend().slopeMbPerMin()).as("40 KB x 20/s is about 47 MB/min").isBetween(20.0, 80.0);
+    assertThat(r.evidence().growthByCount()).extracting(g -> g.className()).contains(REGISTRY + "$Entry");
     assertThat(r.evidence().growthByBytes().get(0).className()).isEqualTo("byte[]");
     assertThat(r.evidence().oldObjects()).isNotEmpty();
     OldObjects.Group top = r.evidence().oldObjects().get(0);
-    assertThat(top.retainedBy()).isEqualTo("RetainingRegistry");
-    assertThat(String.join("\n", top.path())).contains("payload : RetainingRegistry$Entry")
-        .contains("Class Name: RetainingRegistry");
+    assertThat(top.retainedBy()).isEqualTo(REGISTRY);
+    assertThat(String.join("\n", top.path())).contains("payload : " + REGISTRY + "$Entry")
+        .contains("Class Name: " + REGISTRY);
     assertThat(top.allocationSite()).as("the frame that read the body").isNotNull();
     String md = Files.readString(dir.resolve("leak").resolve("memory.md"));
-    assertThat(md).contains("# perf:memory: LEAK").contains("held by `RetainingRegistry`")
+    assertThat(md).contains("# perf:memory: LEAK").contains("held by `" + REGISTRY + "`")
         .contains("![heap over time](memory-heap.svg)");
     assertThat(Files.readString(dir.resolve("leak").resolve("memory-heap.svg"))).contains("<svg")
         .contains("heap after full GC");
@@ -128,7 +130,7 @@ class MemoryMojoTest {
     System.out.printf("cache: verdict %s, plateau %.1f MB from %.0f s; %s%n", r.verdict(), r.plateauMb(),
         r.plateauFromSeconds(), r.reason());
     assertThat(r.verdict()).isEqualTo(Verdict.PLATEAU);
-    assertThat(r.plateauMb()).as("1000 bodies of 16 KB on top of the JVM's own heap").isGreaterThan(16);
+    assertThat(r.plateauMb()).as("1000 bodies of 40 KB on top of the JVM's own heap").isGreaterThan(40);
   }
 
   @Test

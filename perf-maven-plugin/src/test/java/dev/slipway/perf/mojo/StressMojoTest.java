@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import dev.slipway.perf.testservers.CapacityServer;
+import dev.slipway.perf.testservers.Fork;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +26,10 @@ class StressMojoTest {
   @TempDir Path dir;
 
   static StressMojo mojo(Path dir, int port) throws Exception {
-    Path source = Path.of(StressMojoTest.class.getResource("/CapacityServer.java").toURI());
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     StressMojo m = new StressMojo();
     m.target = "http://127.0.0.1:" + port + "/work";
     m.health = "http://127.0.0.1:" + port + "/health";
-    m.start = "\"" + java + "\" \"" + source + "\"";
+    m.start = Fork.command(CapacityServer.class, "-XX:TieredStopAtLevel=1");
     m.startEnvironment = Map.of("PORT", String.valueOf(port), "WORKERS", "4", "SERVICE_MS", "20");
     m.timeout = "2s";
     m.progressInterval = "10s";
@@ -57,9 +57,9 @@ class StressMojoTest {
     StressMojo m = mojo(dir, port);
     // keep the service running after the goal to read its own account of the service time: start it here
     m.start = null;
-    Path source = Path.of(StressMojoTest.class.getResource("/CapacityServer.java").toURI());
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        source.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("service.log").toFile());
+    ProcessBuilder pb = new ProcessBuilder(dev.slipway.perf.load.ServiceProcess.command(
+        Fork.command(CapacityServer.class, "-XX:TieredStopAtLevel=1"), null)).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("service.log").toFile());
     pb.environment().putAll(Map.of("PORT", String.valueOf(port), "WORKERS", "4", "SERVICE_MS", "20"));
     Process p = pb.start();
     try {

@@ -1,3 +1,5 @@
+package dev.slipway.perf.testservers;
+
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,11 +1,11 @@
+package dev.slipway.perf.testservers;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code cache}: keeps bodies in a bounded LRU cache of 1000 entries: the heap grows until the cache is full,
  *       then stays flat (a plateau).
  * </ul>
- * GET on any path answers 200 (health).
+ * GET on any path answers 200 (health). Forked by the tests as a JVM of its own ({@code java -cp
+ * target/test-classes}); compiled with the tests rather than run from source, which would cost every start a javac.
  */
 public class MemoryServer {
   public static void main(String[] args) throws Exception {
@@ -71,13 +72,3 @@ public class MemoryServer {
   }
 }
 
-/** Holds on to everything it is given: the leak the test expects perf:memory to name. */
-class RetainingRegistry {
-  record Entry(long id, byte[] payload) {}
-
-  private static final List<Entry> ENTRIES = new ArrayList<>();
-
-  static synchronized void add(long id, byte[] payload) {
-    ENTRIES.add(new Entry(id, payload));
-  }
-}
