@@ -1,7 +1,6 @@
 package dev.slipway.perf.chart;
 
 import dev.slipway.perf.stress.StressReport;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
@@ -74,11 +72,10 @@ public final class CapacityChart {
         data, PlotOrientation.VERTICAL, true, false, false);
     Charts.style(chart);
     XYPlot plot = chart.getXYPlot();
-    LogAxis y = new LogAxis("latency (ms, log scale)");
-    y.setSmallestValue(floor);
-    y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
-    y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    plot.setRangeAxis(y);
+    double lo = steps.stream().filter(x -> x.p50Ms() != null).mapToDouble(StressReport.Step::p50Ms).min().orElse(1);
+    double hi = Math.max(r.slo().p99Ms(), steps.stream().filter(x -> x.p99Ms() != null)
+        .mapToDouble(StressReport.Step::p99Ms).max().orElse(1));
+    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", Math.max(floor, lo), hi));
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setLowerBound(0);
     x.setUpperBound(steps.isEmpty() ? 1 : steps.get(steps.size() - 1).rate() * 1.05);
@@ -97,25 +94,21 @@ public final class CapacityChart {
     renderer.setSeriesShape(3, new Rectangle2D.Double(-5, -5, 10, 10));
     plot.setRenderer(renderer);
     ValueMarker slo = new ValueMarker(r.slo().p99Ms(), Charts.VERMILION, Charts.stroke(1.5f, true));
-    slo.setLabel(String.format(Locale.ROOT, "SLO p99 %.0f ms", r.slo().p99Ms()));
-    slo.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-    slo.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
-    slo.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    Charts.label(slo, String.format(Locale.ROOT, "SLO: p99 ≤ %.0f ms", r.slo().p99Ms()), Charts.VERMILION,
+        RectangleAnchor.TOP_LEFT, TextAnchor.BOTTOM_LEFT);
     plot.addRangeMarker(slo);
     if (r.capacity() != null) {
       ValueMarker cap = new ValueMarker(r.capacity(), Charts.GREEN, Charts.stroke(2f, false));
-      cap.setLabel(String.format(Locale.ROOT, "capacity %.0f/s", r.capacity()));
-      cap.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-      cap.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
-      cap.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+      Charts.label(cap, String.format(Locale.ROOT, "capacity %.0f/s", r.capacity()), Charts.GREEN,
+          RectangleAnchor.TOP_LEFT, TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(cap);
     }
     if (r.knee() != null && (r.capacity() == null || Math.abs(r.knee() - r.capacity()) > 1e-9)) {
       ValueMarker knee = new ValueMarker(r.knee(), Charts.ORANGE, Charts.stroke(1.5f, true));
-      knee.setLabel(String.format(Locale.ROOT, "latency climbs above %.0f/s", r.knee()));
-      knee.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
-      knee.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
-      knee.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      Charts.label(knee, String.format(Locale.ROOT, "latency climbs above %.0f/s", r.knee()),
+          new java.awt.Color(0x9A, 0x6A, 0x00), RectangleAnchor.TOP_LEFT, TextAnchor.TOP_RIGHT);
+      // below the capacity label, which sits at the same height
+      knee.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(26, 3, 3, 3));
       plot.addDomainMarker(knee);
     }
     return chart;

@@ -8,7 +8,15 @@ import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.title.LegendTitle;
@@ -78,6 +86,38 @@ public final class Charts {
   /** Writes the chart as an SVG file, atomically. */
   public static void write(JFreeChart chart, Path file) throws IOException {
     AtomicFiles.write(file, svg(chart, WIDTH, HEIGHT).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A latency axis (ms) for values from {@code min} to {@code max}: logarithmic with a labelled tick per decade and
+   * minor ticks between when the values span more than a factor of 20 (service time to timeout), linear otherwise
+   * (a log axis inside one decade labels odd values like 39.81).
+   */
+  public static ValueAxis latencyAxis(String label, double min, double max) {
+    if (min > 0 && max / min > 20) {
+      LogAxis y = new LogAxis(label);
+      y.setSmallestValue(min / 2);
+      y.setTickUnit(new NumberTickUnit(1));
+      y.setMinorTickCount(9);
+      y.setMinorTickMarksVisible(true);
+      y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+      y.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+      return y;
+    }
+    NumberAxis y = new NumberAxis(label.replace(", log scale", ""));
+    y.setAutoRangeIncludesZero(true);
+    y.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    return y;
+  }
+
+  /** A marker's label on a white, slightly transparent ground, so it reads over grid lines and series. */
+  public static void label(ValueMarker m, String text, Color paint, RectangleAnchor anchor, TextAnchor textAnchor) {
+    m.setLabel(text);
+    m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    m.setLabelPaint(paint);
+    m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
+    m.setLabelAnchor(anchor);
+    m.setLabelTextAnchor(textAnchor);
   }
 
   /** A line stroke of {@code width} pixels, dashed when {@code dashed}. */

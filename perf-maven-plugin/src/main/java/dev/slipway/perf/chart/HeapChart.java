@@ -101,6 +101,7 @@ public final class HeapChart {
     if (r.window().fromSeconds() > 0) {
       IntervalMarker warmup = new IntervalMarker(0, r.window().fromSeconds(), new Color(0xEE, 0xEE, 0xEE));
       warmup.setLabel("warm-up (excluded)");
+      warmup.setLabelBackgroundColor(new Color(0xEE, 0xEE, 0xEE));
       warmup.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       warmup.setLabelTextAnchor(TextAnchor.TOP_LEFT);
       plot.addDomainMarker(warmup, Layer.BACKGROUND);

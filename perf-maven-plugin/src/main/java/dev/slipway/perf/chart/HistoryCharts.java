@@ -6,7 +6,6 @@ import dev.slipway.perf.results.EndpointResult;
 import dev.slipway.perf.results.Metric;
 import dev.slipway.perf.stats.EDivisive;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -156,12 +155,8 @@ public final class HistoryCharts {
       // the change point is the first build of the new level: draw it between that build and the one before
       ValueMarker m = new ValueMarker(cp.index() + 0.5, Charts.VERMILION, Charts.stroke(2f, true));
       double change = cp.change();
-      m.setLabel(Double.isFinite(change) ? String.format(Locale.ROOT, "change %+.1f %%", change * 100)
-          : "change point");
-      m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-      m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-      m.setLabelPaint(Charts.VERMILION);
+      Charts.label(m, Double.isFinite(change) ? String.format(Locale.ROOT, "change %+.1f %%", change * 100)
+          : "change point", Charts.VERMILION, RectangleAnchor.TOP_RIGHT, TextAnchor.TOP_LEFT);
       plot.addDomainMarker(m);
     }
     return chart;

@@ -1,6 +1,5 @@
 package dev.slipway.perf.chart;
 
-import java.awt.Font;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.HistogramLogReader;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.IntervalMarker;
@@ -69,7 +67,9 @@ public final class LoadCharts {
         double start = hist.getStartTimeStamp() >= runStart ? hist.getStartTimeStamp() - runStart
             : hist.getStartTimeStamp();
         double end = hist.getEndTimeStamp() >= runStart ? hist.getEndTimeStamp() - runStart : hist.getEndTimeStamp();
-        byEnd.computeIfAbsent(Math.round(end), k -> new Histogram(1, hist.getHighestTrackableValue(), 3)).add(hist);
+        // the endpoints' histograms of one tick end within milliseconds of each other: one point per tick
+        byEnd.computeIfAbsent(Math.round(end / 100) * 100, k -> new Histogram(1, hist.getHighestTrackableValue(), 3))
+            .add(hist);
         if (start >= warmupSeconds * 1000 - 1) {
           String tag = hist.getTag() == null ? "total" : hist.getTag();
           measured.computeIfAbsent(tag, k -> new Histogram(1, hist.getHighestTrackableValue(), 3)).add(hist);
@@ -116,7 +116,7 @@ public final class LoadCharts {
         false);
     Charts.style(chart);
     XYPlot plot = chart.getXYPlot();
-    plot.setRangeAxis(logAxis());
+    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", min(data), max(data)));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     Color[] c = {Charts.BLUE, Charts.GREEN, Charts.VERMILION, Charts.GREY};
     for (int i = 0; i < c.length; i++) {
@@ -128,6 +128,7 @@ public final class LoadCharts {
     if (warmupSeconds > 0) {
       IntervalMarker warm = new IntervalMarker(0, warmupSeconds, new Color(0xEE, 0xEE, 0xEE));
       warm.setLabel("warm-up (excluded)");
+      warm.setLabelBackgroundColor(new Color(0xEE, 0xEE, 0xEE));
       warm.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       warm.setLabelTextAnchor(TextAnchor.TOP_LEFT);
       plot.addDomainMarker(warm, Layer.BACKGROUND);
@@ -149,14 +150,17 @@ public final class LoadCharts {
         }
         s.add(-Math.log10(1 - p), Math.max(FLOOR_MS, v.getValueIteratedTo() / 1000.0));
       }
-      s.add(-Math.log10(1.0 / Math.max(10, e.getValue().getTotalCount())), e.getValue().getMaxValue() / 1000.0);
+      // the maximum, one step to the right of the last percentile drawn (never back to the left of it)
+      double lastX = s.isEmpty() ? 0 : s.getMaxX();
+      s.add(Math.max(lastX + 0.05, -Math.log10(1.0 / Math.max(10, e.getValue().getTotalCount()))),
+          Math.max(FLOOR_MS, e.getValue().getMaxValue() / 1000.0));
       data.addSeries(s);
     }
     JFreeChart chart = ChartFactory.createXYLineChart("Latency by percentile: " + title,
         "percentile (measured window)", "latency (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
     Charts.style(chart);
     XYPlot plot = chart.getXYPlot();
-    plot.setRangeAxis(logAxis());
+    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", min(data), max(data)));
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setLowerBound(0);
     x.setTickUnit(new NumberTickUnit(1, new PercentileFormat()));
@@ -169,12 +173,24 @@ public final class LoadCharts {
     return chart;
   }
 
-  private static LogAxis logAxis() {
-    LogAxis y = new LogAxis("latency (ms, log scale)");
-    y.setSmallestValue(FLOOR_MS);
-    y.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
-    y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    return y;
+  private static double min(XYSeriesCollection data) {
+    double m = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      if (!data.getSeries(i).isEmpty()) {
+        m = Math.min(m, data.getSeries(i).getMinY());
+      }
+    }
+    return Double.isInfinite(m) ? FLOOR_MS : m;
+  }
+
+  private static double max(XYSeriesCollection data) {
+    double m = FLOOR_MS;
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      if (!data.getSeries(i).isEmpty()) {
+        m = Math.max(m, data.getSeries(i).getMaxY());
+      }
+    }
+    return m;
   }
 
   /** x = −log10(1 − p) shown as the percentile: 0 → 0 %, 1 → 90 %, 2 → 99 %, 3 → 99.9 %. */

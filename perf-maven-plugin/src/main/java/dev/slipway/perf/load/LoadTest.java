@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * {@code perf:load} without Maven: resolves the settings into a run configuration, optionally starts the service,
  * runs the load {@code runs} times, and writes {@code load-run-N.json} (the result schema) and
- * {@code load-run-N.hlog} (HdrHistogram interval log) per run into the output folder, logging a table per run.
+ * {@code load-run-N.hlog} (HdrHistogram interval log) per run into the output folder, logging a table per run, then
+ * draws each run's charts and writes {@code load.md} ({@link LoadReport}).
  */
 public final class LoadTest {
   /** Default closed-model connections (wrk's usual benchmark setting on small machines). */

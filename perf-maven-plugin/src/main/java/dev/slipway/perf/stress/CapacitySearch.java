@@ -33,9 +33,9 @@ import java.util.Locale;
  * (p99 latency and error rate). Steps of constant rate run one after another on the {@code perf:load} engine: the
  * rate is multiplied by {@code factor} until a step breaks the SLO, then the interval between the highest passing
  * and the lowest failing rate is halved until it is narrower than {@code precision}. The search is bounded by
- * {@code maxRate} and {@code maxDuration}; a step that breaks the SLO because the load generator fell behind its own
- * schedule (its send lag is most of the latency) ends the search with "capacity at least", because going on would
- * measure the generator, not the service.
+ * {@code maxRate} and {@code maxDuration}. A step that breaks the SLO because the load generator fell behind its own
+ * schedule (its send lag is most of the latency) is run once more; failing that way twice, it ends the search with
+ * "capacity at least", because going on would measure the generator, not the service.
  *
  * <p>Writes {@code stress.json}, {@code stress.md} and the latency-versus-rate chart {@code stress-capacity.svg}.
  */
@@ -90,7 +90,7 @@ public final class CapacitySearch {
       if (!fits(s, started)) {
         return "time budget (perf.stress.maxDuration) spent";
       }
-      StressReport.Step step = step(s, steps.size() + 1, "ramp", rate);
+      StressReport.Step step = stepOrRetry(s, steps.size() + 1, "ramp", rate);
       steps.add(step);
       if (step.outcome() == StressReport.Outcome.GENERATOR_LIMITED) {
         return "the load generator could not keep up at " + num(rate) + "/s";
@@ -115,7 +115,7 @@ public final class CapacitySearch {
         return "time budget (perf.stress.maxDuration) spent while narrowing down";
       }
       double mid = Math.round((pass + fail) / 2 * 10) / 10.0;
-      StressReport.Step step = step(s, steps.size() + 1, "narrow", mid);
+      StressReport.Step step = stepOrRetry(s, steps.size() + 1, "narrow", mid);
       steps.add(step);
       if (step.outcome() == StressReport.Outcome.GENERATOR_LIMITED) {
         return "the load generator could not keep up at " + num(mid) + "/s";
@@ -134,6 +134,25 @@ public final class CapacitySearch {
   private static boolean fits(StressSettings s, long started) {
     long spent = System.nanoTime() - started;
     return spent + s.step().toNanos() <= s.maxDuration().toNanos();
+  }
+
+  /**
+   * A step that the generator could not drive is run once more before the search gives up: on a shared machine the
+   * generator may have lost the CPU for a moment.
+   */
+  private StressReport.Step stepOrRetry(StressSettings s, int index, String phase, double rate)
+      throws InvalidInputException, TargetUnreachableException, IOException {
+    StressReport.Step first = step(s, index, phase, rate);
+    if (first.outcome() != StressReport.Outcome.GENERATOR_LIMITED) {
+      return first;
+    }
+    log.info("perf:stress: the load generator fell behind at " + num(rate) + "/s; running the step once more");
+    drain(s);
+    StressReport.Step again = step(s, index, phase, rate);
+    return new StressReport.Step(again.index(), again.phase(), again.rate(), again.achievedRate(), again.throughput(),
+        again.requests(), again.errorRate(), again.p50Ms(), again.p90Ms(), again.p99Ms(), again.maxMs(),
+        again.sendLagP99Ms(), again.outcome(), "second try (the first was generator-limited)"
+        + (again.reason() == null ? "" : "; " + again.reason()));
   }
 
   private StressReport.Step step(StressSettings s, int index, String phase, double rate)

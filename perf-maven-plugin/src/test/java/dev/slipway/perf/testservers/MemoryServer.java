@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * by the mode given as argument:
  * <ul>
  *   <li>{@code leak}: keeps every body forever in {@link RetainingRegistry} (the deliberate leak);
- *   <li>{@code sawtooth}: allocates 256 KB of garbage per request and keeps the last 200 bodies in a ring, so the
+ *   <li>{@code sawtooth}: allocates 256 KB of garbage per request and keeps the last 50 bodies in a ring, so the
  *       heap in use saw-tooths while the live set stays the same;
- *   <li>{@code cache}: keeps bodies in a bounded LRU cache of 1000 entries: the heap grows until the cache is full,
+ *   <li>{@code cache}: keeps bodies in a bounded LRU cache of 300 entries: the heap grows until the cache is full,
  *       then stays flat (a plateau).
  * </ul>
  * GET on any path answers 200 (health). Forked by the tests as a JVM of its own ({@code java -cp
@@ -31,11 +31,11 @@ public class MemoryServer {
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
     s.setExecutor(Executors.newFixedThreadPool(4));
     AtomicLong counter = new AtomicLong();
-    byte[][] ring = new byte[200][];
+    byte[][] ring = new byte[50][];
     Map<Long, byte[]> cache = new LinkedHashMap<>(4096, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-        return size() > 1000;
+        return size() > 300;
       }
     };
     s.createContext("/", ex -> {
