@@ -63,8 +63,15 @@ public final class CapacityChart {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(p50);
     data.addSeries(p99);
-    data.addSeries(broken);
-    data.addSeries(generator);
+    // the markers' series only when there is something to mark, so the legend explains only what is drawn
+    int brokenIndex = broken.isEmpty() ? -1 : data.getSeriesCount();
+    if (!broken.isEmpty()) {
+      data.addSeries(broken);
+    }
+    int generatorIndex = generator.isEmpty() ? -1 : data.getSeriesCount();
+    if (!generator.isEmpty()) {
+      data.addSeries(generator);
+    }
     String title = r.capacity() == null ? "Capacity: below the first rate tried"
         : String.format(Locale.ROOT, "Capacity: %s%.0f req/s at p99 ≤ %.0f ms",
             "atLeast".equals(r.capacityBound()) ? "≥ " : "", r.capacity(), r.slo().p99Ms());
@@ -75,23 +82,28 @@ public final class CapacityChart {
     double lo = steps.stream().filter(x -> x.p50Ms() != null).mapToDouble(StressReport.Step::p50Ms).min().orElse(1);
     double hi = Math.max(r.slo().p99Ms(), steps.stream().filter(x -> x.p99Ms() != null)
         .mapToDouble(StressReport.Step::p99Ms).max().orElse(1));
-    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", Math.max(floor, lo), hi));
+    Charts.useLatencyAxis(plot, "latency (ms, log scale)", Math.max(floor, lo), hi);
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setLowerBound(0);
     x.setUpperBound(steps.isEmpty() ? 1 : steps.get(steps.size() - 1).rate() * 1.05);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
     renderer.setSeriesPaint(0, Charts.BLUE);
     renderer.setSeriesPaint(1, Charts.VERMILION);
-    renderer.setSeriesPaint(2, Charts.BLACK);
-    renderer.setSeriesPaint(3, Charts.GREY);
+
     for (int i = 0; i < 2; i++) {
       renderer.setSeriesStroke(i, Charts.stroke(2.5f, false));
       renderer.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
     }
-    renderer.setSeriesLinesVisible(2, false);
-    renderer.setSeriesShape(2, ShapeUtils.createDiagonalCross(6, 1.5f));
-    renderer.setSeriesLinesVisible(3, false);
-    renderer.setSeriesShape(3, new Rectangle2D.Double(-5, -5, 10, 10));
+    if (brokenIndex >= 0) {
+      renderer.setSeriesPaint(brokenIndex, Charts.BLACK);
+      renderer.setSeriesLinesVisible(brokenIndex, false);
+      renderer.setSeriesShape(brokenIndex, ShapeUtils.createDiagonalCross(6, 1.5f));
+    }
+    if (generatorIndex >= 0) {
+      renderer.setSeriesPaint(generatorIndex, Charts.GREY);
+      renderer.setSeriesLinesVisible(generatorIndex, false);
+      renderer.setSeriesShape(generatorIndex, new Rectangle2D.Double(-5, -5, 10, 10));
+    }
     plot.setRenderer(renderer);
     ValueMarker slo = new ValueMarker(r.slo().p99Ms(), Charts.VERMILION, Charts.stroke(1.5f, true));
     Charts.label(slo, String.format(Locale.ROOT, "SLO: p99 ≤ %.0f ms", r.slo().p99Ms()), Charts.VERMILION,

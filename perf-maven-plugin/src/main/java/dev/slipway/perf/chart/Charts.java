@@ -110,6 +110,17 @@ public final class Charts {
     return y;
   }
 
+  /** Puts {@link #latencyAxis} on the plot, with light grid lines at the minor ticks of a log axis. */
+  public static void useLatencyAxis(XYPlot plot, String label, double min, double max) {
+    ValueAxis y = latencyAxis(label, min, max);
+    plot.setRangeAxis(y);
+    if (y instanceof LogAxis) {
+      plot.setRangeMinorGridlinesVisible(true);
+      plot.setRangeMinorGridlinePaint(new Color(0xEE, 0xEE, 0xEE));
+      plot.setRangeMinorGridlineStroke(new BasicStroke(1f));
+    }
+  }
+
   /** A marker's label on a white, slightly transparent ground, so it reads over grid lines and series. */
   public static void label(ValueMarker m, String text, Color paint, RectangleAnchor anchor, TextAnchor textAnchor) {
     m.setLabel(text);

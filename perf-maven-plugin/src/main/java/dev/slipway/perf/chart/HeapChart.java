@@ -54,7 +54,8 @@ public final class HeapChart {
     boolean[] dashed = {false, false, true, true, false};
     int[] kind = {0, 1, -1, -1, -1};
     int next = 2;
-    if (r.trend() != null) {
+    // a plateau's story is its level; a straight line through rise and flat would tell another one
+    if (r.trend() != null && r.verdict() != dev.slipway.perf.memory.Verdict.PLATEAU) {
       double slope = r.trend().slopeMbPerMin();
       XYSeries trend = new XYSeries(String.format(Locale.ROOT, "%s: %+.1f MB/min", TREND, slope), false, true);
       double from = r.window().fromSeconds();

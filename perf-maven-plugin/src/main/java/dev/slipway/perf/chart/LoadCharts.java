@@ -116,7 +116,7 @@ public final class LoadCharts {
         false);
     Charts.style(chart);
     XYPlot plot = chart.getXYPlot();
-    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", min(data), max(data)));
+    Charts.useLatencyAxis(plot, "latency (ms, log scale)", min(data), max(data));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     Color[] c = {Charts.BLUE, Charts.GREEN, Charts.VERMILION, Charts.GREY};
     for (int i = 0; i < c.length; i++) {
@@ -160,9 +160,15 @@ public final class LoadCharts {
         "percentile (measured window)", "latency (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
     Charts.style(chart);
     XYPlot plot = chart.getXYPlot();
-    plot.setRangeAxis(Charts.latencyAxis("latency (ms, log scale)", min(data), max(data)));
+    Charts.useLatencyAxis(plot, "latency (ms, log scale)", min(data), max(data));
     NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setLowerBound(0);
+    // to the next whole "nine" past the data, so the tail's tick (99 %, 99.9 %) is labelled
+    double maxX = 0;
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      maxX = Math.max(maxX, data.getSeries(i).isEmpty() ? 0 : data.getSeries(i).getMaxX());
+    }
+    x.setUpperBound(Math.max(1, Math.ceil(maxX + 1e-9)));
     x.setTickUnit(new NumberTickUnit(1, new PercentileFormat()));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < data.getSeriesCount(); i++) {

@@ -82,6 +82,10 @@ public class StressMojo extends ServiceLoadMojo {
   @Parameter(property = "perf.stress.generatorShare", defaultValue = "0.5")
   double generatorShare;
 
+  /** Run a step that broke the SLO once more before it counts (a stall of a shared machine is not the capacity). */
+  @Parameter(property = "perf.stress.confirmFailures", defaultValue = "true")
+  boolean confirmFailures;
+
   /** Fail the build when the capacity is below this many requests per second (0: never fail). */
   @Parameter(property = "perf.stress.minCapacity", defaultValue = "0")
   double minCapacity;
@@ -114,6 +118,6 @@ public class StressMojo extends ServiceLoadMojo {
     return new StressSettings(loadSettings(startRate, step, warm), Durations.parse(sloP99, "perf.stress.sloP99"),
         sloErrorRate, startRate, factor, maxRate, precision, step, warm,
         Durations.parse(maxDuration, "perf.stress.maxDuration"), Durations.parse(cooldown, "perf.stress.cooldown"),
-        kneeFactor, generatorShare);
+        kneeFactor, generatorShare, confirmFailures);
   }
 }

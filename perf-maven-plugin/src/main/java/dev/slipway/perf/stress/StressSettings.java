@@ -23,6 +23,8 @@ import java.time.Duration;
  *     lowest rate ({@code perf.stress.kneeFactor})
  * @param generatorShare a failing step is the generator's limit, not the service's, when the generator's own send
  *     lag p99 is at least this share of the latency p99 ({@code perf.stress.generatorShare})
+ * @param confirmFailures run a step that broke the SLO once more before it counts
+ *     ({@code perf.stress.confirmFailures})
  */
 public record StressSettings(
     LoadSettings load,
@@ -37,7 +39,8 @@ public record StressSettings(
     Duration maxDuration,
     Duration cooldown,
     double kneeFactor,
-    double generatorShare) {
+    double generatorShare,
+    boolean confirmFailures) {
 
   public StressSettings {
     check(sloP99 != null && !sloP99.isNegative() && !sloP99.isZero(), "perf.stress.sloP99", sloP99,

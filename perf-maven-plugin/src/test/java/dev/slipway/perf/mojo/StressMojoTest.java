@@ -49,6 +49,7 @@ class StressMojoTest {
     m.cooldown = "1s";
     m.kneeFactor = 2;
     m.generatorShare = 0.5;
+    m.confirmFailures = true;
     return m;
   }
 

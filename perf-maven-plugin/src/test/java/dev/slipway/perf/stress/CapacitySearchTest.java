@@ -22,7 +22,7 @@ class CapacitySearchTest {
   static final StressSettings S = new StressSettings(new LoadSettings(URI.create("http://127.0.0.1:1"), null, null,
       null, 10.0, null, Duration.ofSeconds(4), null, "open", 0, null, Duration.ofSeconds(2), 1, null, null, null,
       null, null, null, null, null, null), Duration.ofMillis(100), 0.01, 50, 2, 2000, 0.05, Duration.ofSeconds(4),
-      Duration.ofSeconds(1), Duration.ofMinutes(3), Duration.ofSeconds(1), 2, 0.5);
+      Duration.ofSeconds(1), Duration.ofMinutes(3), Duration.ofSeconds(1), 2, 0.5, true);
 
   static RunResult result(double rate, double p99, double mean, long errors, double sendLagP99, String aborted) {
     long requests = Math.round(rate * 3);
