@@ -138,7 +138,7 @@ public final class CapacitySearch {
   }
 
   /**
-   * Runs a step; one that broke the SLO is run once more before it counts. On a shared machine the generator may
+   * Runs a step; one that broke the SLO (or collapsed) is run once more before it counts. On a shared machine the generator may
    * lose the CPU for a moment (generator-limited), or the service may stall for a moment (a GC, a noisy neighbour),
    * and a p99 over a few seconds shows either. A service really over its capacity breaks the SLO both times; the
    * price is a slight lean towards the higher rate at the boundary, within the precision.
@@ -147,7 +147,7 @@ public final class CapacitySearch {
       throws InvalidInputException, TargetUnreachableException, IOException {
     StressReport.Step first = step(s, index, phase, rate);
     boolean retry = first.outcome() == StressReport.Outcome.GENERATOR_LIMITED
-        || first.outcome() == StressReport.Outcome.FAIL && s.confirmFailures();
+        || first.outcome() != StressReport.Outcome.PASS && s.confirmFailures();
     if (!retry) {
       return first;
     }
