@@ -201,7 +201,8 @@ public final class MemoryCheck {
         Path dump = s.outputDir().resolve("memory.hprof").toAbsolutePath();
         try {
           jvm.dumpHeap(dump);
-          heapDump = jvm.local() ? s.outputDir().relativize(dump).toString() : dump + " (on the watched JVM's host)";
+          heapDump = jvm.local() ? s.outputDir().toAbsolutePath().relativize(dump).toString()
+              : dump + " (on the watched JVM's host)";
           log.info("perf:memory: heap dump written to " + dump + (jvm.local() ? "" : " on the watched JVM's host"));
         } catch (IOException | RuntimeException e) {
           notes.add("no heap dump: " + e.getMessage());

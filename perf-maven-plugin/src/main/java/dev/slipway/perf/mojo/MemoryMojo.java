@@ -140,7 +140,8 @@ public class MemoryMojo extends ServiceLoadMojo {
     LoadSettings load = loadSettings(memoryRate, duration, warmup);
     return new MemorySettings(load, jvmTarget(load), warmup, Durations.parse(gcInterval, "perf.memory.gcInterval"),
         Durations.parse(sampleInterval, "perf.memory.sampleInterval"),
-        new LeakDetector.Settings(alpha, tailAlpha, minSlope, tailFraction, minSamples), MemorySettings.HeapDump.parse(heapDump),
+        new LeakDetector.Settings(alpha, tailAlpha, minSlope, tailFraction, minSamples),
+        MemorySettings.HeapDump.parse(heapDump),
         jfr, top, outputDir());
   }
 

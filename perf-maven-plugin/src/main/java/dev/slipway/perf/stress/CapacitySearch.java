@@ -138,10 +138,10 @@ public final class CapacitySearch {
   }
 
   /**
-   * Runs a step; one that broke the SLO (or collapsed) is run once more before it counts. On a shared machine the generator may
-   * lose the CPU for a moment (generator-limited), or the service may stall for a moment (a GC, a noisy neighbour),
-   * and a p99 over a few seconds shows either. A service really over its capacity breaks the SLO both times; the
-   * price is a slight lean towards the higher rate at the boundary, within the precision.
+   * Runs a step; one that broke the SLO (or collapsed) is run once more before it counts. On a shared machine the
+   * generator may lose the CPU for a moment (generator-limited), or the service may stall for a moment (a GC, a
+   * noisy neighbour), and a p99 over a few seconds shows either. A service really over its capacity breaks the SLO
+   * both times; the price is a slight lean towards the higher rate at the boundary, within the precision.
    */
   private StressReport.Step stepOrRetry(StressSettings s, int index, String phase, double rate)
       throws InvalidInputException, TargetUnreachableException, IOException {

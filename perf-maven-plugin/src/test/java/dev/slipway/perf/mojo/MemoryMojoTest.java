@@ -59,7 +59,7 @@ class MemoryMojoTest {
     m.minSlope = 1.0;
     m.tailFraction = 0.5;
     m.minSamples = 8;
-    m.heapDump = "never";
+    m.heapDump = mode.equals("leak") ? "leak" : "never";
     m.jfr = true;
     m.top = 10;
     m.failOnLeak = true;
@@ -123,11 +123,17 @@ class MemoryMojoTest {
     assertThat(Files.readString(dir.resolve("leak").resolve("memory-heap.svg"))).contains("<svg")
         .contains("heap after full GC");
     assertThat(dir.resolve("leak").resolve("memory.jfr")).isNotEmptyFile();
+    // asked for on a leak: an HPROF file, as the JVM writes it
+    assertThat(r.evidence().heapDump()).isEqualTo("memory.hprof");
+    try (var in = Files.newInputStream(dir.resolve("leak").resolve("memory.hprof"))) {
+      assertThat(new String(in.readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("JAVA PROFILE");
+    }
   }
 
   @Test
   void aSawToothHeapIsNotALeak() throws Exception {
     assertThat(runs.get("sawtooth").join()).isNull();
+    assertThat(dir.resolve("sawtooth").resolve("memory.hprof")).doesNotExist();
     MemoryReport r = report("sawtooth");
     System.out.printf("sawtooth: verdict %s, slope %.2f MB/min (p=%.2g), heap in use %.0f-%.0f MB%n", r.verdict(),
         r.trend().slopeMbPerMin(), r.trend().pValue(),
