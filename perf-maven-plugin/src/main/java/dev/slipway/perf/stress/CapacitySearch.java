@@ -32,7 +32,8 @@ import java.util.Locale;
  * {@code perf:stress} without Maven: finds the highest open-model arrival rate at which the service meets its SLO
  * (p99 latency and error rate). Steps of constant rate run one after another on the {@code perf:load} engine: the
  * rate is multiplied by {@code factor} until a step breaks the SLO, then the interval between the highest passing
- * and the lowest failing rate is halved until it is narrower than {@code precision}. The search is bounded by
+ * and the lowest failing rate is halved until it is narrower than {@code precision} (when even the first rate breaks
+ * the SLO, the rate is first divided by {@code factor}, up to three times, to find one that passes). Bounded by
  * {@code maxRate} and {@code maxDuration}. A step that breaks the SLO is run once more to confirm it (unless
  * {@code confirmFailures} is off). A step that breaks it because the load generator fell behind its own schedule
  * (its send lag is most of the latency), twice, ends the search with "capacity at least", because going on would
@@ -46,6 +47,8 @@ public final class CapacitySearch {
   static final double COLLAPSE_ACHIEVED = 0.5;
   /** How long after a failing step the service may take to answer quickly again. */
   static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+  /** How many times the rate is divided by the factor when even the first step breaks the SLO. */
+  static final int DOWN_STEPS = 3;
 
   private final Log log;
 
@@ -108,8 +111,26 @@ public final class CapacitySearch {
       drain(s);
       break;
     }
+    // Even the first rate broke the SLO: come down (a service slower than expected, or one still cold) a few times.
+    for (int down = 0; pass == null && down < DOWN_STEPS; down++) {
+      if (!fits(s, started)) {
+        return "time budget (perf.stress.maxDuration) spent";
+      }
+      rate = Math.round(fail / s.factor() * 10) / 10.0;
+      StressReport.Step step = stepOrRetry(s, steps.size() + 1, "down", rate);
+      steps.add(step);
+      if (step.outcome() == StressReport.Outcome.GENERATOR_LIMITED) {
+        return "the load generator could not keep up at " + num(rate) + "/s";
+      }
+      if (step.outcome() == StressReport.Outcome.PASS) {
+        pass = rate;
+      } else {
+        fail = rate;
+        drain(s);
+      }
+    }
     if (pass == null) {
-      return "the first step already broke the SLO";
+      return "every rate tried broke the SLO, down to " + num(fail) + "/s";
     }
     while (fail - pass > s.precision() * pass) {
       if (!fits(s, started)) {
@@ -320,7 +341,8 @@ public final class CapacitySearch {
     String cap = switch (r.capacityBound()) {
       case "measured" -> "capacity " + num(r.capacity()) + " req/s";
       case "atLeast" -> "capacity at least " + num(r.capacity()) + " req/s";
-      default -> "capacity below the first rate tried (" + num(r.search().startRate()) + " req/s)";
+      default -> "capacity below the lowest rate tried (" + num(r.steps().stream()
+          .mapToDouble(StressReport.Step::rate).min().orElse(r.search().startRate())) + " req/s)";
     };
     return cap + " under the SLO (p99 <= " + num(r.slo().p99Ms()) + " ms, errors <= " + num(r.slo().errorRate() * 100)
         + " %)" + (r.knee() == null ? "" : "; latency starts to climb above " + num(r.knee()) + " req/s") + "; "

@@ -10,7 +10,8 @@ public final class StressMarkdown {
 
   public static String render(StressReport r) {
     List<String> out = new ArrayList<>();
-    out.add("# perf:stress: " + (r.capacity() == null ? "below " + CapacitySearch.num(r.search().startRate())
+    out.add("# perf:stress: " + (r.capacity() == null ? "below " + CapacitySearch.num(r.steps().stream()
+        .mapToDouble(StressReport.Step::rate).min().orElse(r.search().startRate()))
         : ("atLeast".equals(r.capacityBound()) ? "≥ " : "") + CapacitySearch.num(r.capacity())) + " req/s");
     out.add("");
     out.add(CapacitySearch.summary(r) + ".");

@@ -61,7 +61,8 @@ public record StressReport(
   /**
    * One step: a constant open-model rate.
    *
-   * @param phase {@code ramp} (raising the rate) or {@code narrow} (bisecting between passing and failing rates)
+   * @param phase {@code ramp} (raising the rate), {@code down} (lowering it when even the first rate broke the SLO)
+   *     or {@code narrow} (bisecting between passing and failing rates)
    * @param rate offered arrivals per second
    * @param achievedRate responses per second within the schedule
    * @param sendLagP99Ms the generator's own lateness (intended → written), p99

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code leak}: keeps every body forever in {@link RetainingRegistry} (the deliberate leak);
  *   <li>{@code sawtooth}: allocates 256 KB of garbage per request and keeps the last 50 bodies in a ring, so the
  *       heap in use saw-tooths while the live set stays the same;
- *   <li>{@code cache}: keeps bodies in a bounded LRU cache of 300 entries: the heap grows until the cache is full,
+ *   <li>{@code cache}: keeps bodies in a bounded LRU cache of 500 entries: the heap grows until the cache is full,
  *       then stays flat (a plateau).
  * </ul>
  * GET on any path answers 200 (health). Forked by the tests as a JVM of its own ({@code java -cp
@@ -35,7 +35,7 @@ public class MemoryServer {
     Map<Long, byte[]> cache = new LinkedHashMap<>(4096, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-        return size() > 300;
+        return size() > 500;
       }
     };
     s.createContext("/", ex -> {
