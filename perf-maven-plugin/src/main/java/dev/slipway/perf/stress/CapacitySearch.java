@@ -316,6 +316,9 @@ public final class CapacitySearch {
       if (knee != null && knee.equals(byRate.get(byRate.size() - 1).rate())) {
         knee = null; // latency never climbed within the rates tried
       }
+      if (knee != null && capacity != null && knee > capacity) {
+        knee = capacity; // past the capacity the SLO is already broken: latency has climbed by then
+      }
     }
     return new StressReport(StressReport.SCHEMA, StressReport.VERSION, Instant.now(), s.load().target() == null
         ? null : s.load().target().toString(), capacity, bound, knee, stopReason, generatorLimited,
