@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * {@code perf:load} without Maven: resolves the settings into a run configuration, optionally starts the service,
  * runs the load {@code runs} times, and writes {@code load-run-N.json} (the result schema) and
- * {@code load-run-N.hlog} (HdrHistogram interval log) per run into the output folder, logging a table per run.
+ * {@code load-run-N.hlog} (HdrHistogram interval log) per run into the output folder, logging a table per run, then
+ * draws each run's charts and writes {@code load.md} ({@link LoadReport}).
  */
 public final class LoadTest {
   /** Default closed-model connections (wrk's usual benchmark setting on small machines). */
@@ -80,6 +81,7 @@ public final class LoadTest {
   private List<RunResult> runs(LoadSettings s, LoadConfig config)
       throws TargetUnreachableException, ServiceStartException, IOException, InvalidInputException {
     List<RunResult> results = new ArrayList<>();
+    List<List<String>> charts = new ArrayList<>();
     ServiceProcess service = null;
     try {
       if (s.start() != null && !s.start().isBlank()) {
@@ -100,6 +102,7 @@ public final class LoadTest {
         ResultTable.render(r).forEach(log::info);
         log.info("wrote " + json + " and " + hlog);
         results.add(r);
+        charts.add(LoadReport.charts(s.outputDir(), hlog, r, log));
         if (r.aborted() != null) {
           break;
         }
@@ -113,6 +116,7 @@ public final class LoadTest {
       log.info("all runs:");
       ResultTable.summary(results).forEach(log::info);
     }
+    LoadReport.write(s.outputDir(), results, charts, log);
     return results;
   }
 

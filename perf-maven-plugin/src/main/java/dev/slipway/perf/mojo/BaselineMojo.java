@@ -2,7 +2,10 @@ package dev.slipway.perf.mojo;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.perf.history.BaselineRunner;
+import dev.slipway.perf.chart.HistoryCharts;
 import dev.slipway.perf.history.BuildContext;
+import dev.slipway.perf.history.HistoryFile;
+import dev.slipway.perf.stats.EDivisive;
 import dev.slipway.perf.results.ResultsReader;
 import java.io.File;
 import java.io.IOException;
@@ -41,6 +44,25 @@ public class BaselineMojo extends AbstractMojo {
   @Parameter(property = "perf.contextLabels")
   String contextLabels;
 
+  /**
+   * Where each metric's history is drawn (one SVG per metric, with its change points, and {@code history.md}
+   * linking them) after recording; empty to draw nothing.
+   */
+  @Parameter(property = "perf.historyCharts", defaultValue = "${project.build.directory}/slipway/perf/history")
+  File historyCharts;
+
+  /** Context keys a history run must match to be drawn (as perf:compare's). */
+  @Parameter(property = "perf.historyKeys", defaultValue = "os,arch,cpuCount,cpuModel,jdk")
+  String historyKeys;
+
+  /** E-Divisive window of the change points drawn (as perf:compare's). */
+  @Parameter(property = "perf.changePointWindow", defaultValue = "50")
+  int changePointWindow;
+
+  /** E-Divisive significance of the change points drawn (as perf:compare's). */
+  @Parameter(property = "perf.changePointPValue", defaultValue = "0.001")
+  double changePointPValue;
+
   /** Directory used for git context (commit, branch). */
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
   File basedir;
@@ -62,7 +84,16 @@ public class BaselineMojo extends AbstractMojo {
           GateMojoSupport.path(current, "target/slipway/perf"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), historyMaxEntries,
           BuildContext.parseLabels(contextLabels, "perf.contextLabels"), projectDir(), System.getenv());
-      new BaselineRunner(ResultsReader.standard(log), Clock.systemUTC(), log).run(config);
+      BaselineRunner.Outcome outcome = new BaselineRunner(ResultsReader.standard(log), Clock.systemUTC(), log)
+          .run(config);
+      if (historyCharts != null && !historyCharts.getPath().isBlank()) {
+        java.nio.file.Path dir = GateMojoSupport.path(historyCharts, "target/slipway/perf/history");
+        java.util.List<String> keys = BuildContext.parseKeys(historyKeys);
+        var entries = new HistoryFile(config.history()).read().stream()
+            .filter(e -> e.matches(outcome.context(), keys)).toList();
+        int n = HistoryCharts.write(entries, new EDivisive(changePointWindow, changePointPValue, 0), dir);
+        log.info("perf:baseline: drew the history of " + n + " metric(s) in " + dir.resolve("history.md"));
+      }
     } catch (InvalidInputException | IllegalArgumentException e) {
       throw new MojoFailureException("perf:baseline: " + e.getMessage(), e);
     } catch (IOException e) {

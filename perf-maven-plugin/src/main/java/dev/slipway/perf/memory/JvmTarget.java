@@ -1,0 +1,61 @@
+package dev.slipway.perf.memory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the JVM that {@code perf:memory} watches comes from. Every kind ends up as a JMX connection on loopback
+ * ({@link WatchedJvm}); they differ in who starts the JVM and how its JMX agent is switched on.
+ *
+ * <p>The built image ({@code perf.start=image}) is meant to become a third kind: the container is run with host
+ * networking and {@code JDK_JAVA_OPTIONS} carrying {@link Forked#jmxOptions(int)} for a free loopback port, so that
+ * it is reached exactly like a forked jar; its RSS then comes from the container's cgroup
+ * ({@code memory.current}) or {@code podman stats} rather than {@code /proc/<pid>}, because the JVM's pid is in the
+ * container's pid namespace, and a heap dump is written inside the container.
+ */
+public sealed interface JvmTarget {
+
+  /**
+   * A service forked for the test ({@code perf.start=jar}, a jar path or a command). Its JMX agent is switched on
+   * through {@code JDK_JAVA_OPTIONS}, which every {@code java} launcher (also one started by a script) reads, so
+   * the command itself needs no change.
+   *
+   * @param command the command line
+   * @param environment extra environment variables
+   * @param workDir working directory
+   * @param logFile where its output goes
+   * @param health URL polled until it answers
+   * @param startTimeout how long to wait for the health URL and the JMX agent
+   */
+  record Forked(
+      List<String> command, Map<String, String> environment, Path workDir, Path logFile, URI health,
+      Duration startTimeout) implements JvmTarget {
+    public Forked {
+      command = List.copyOf(command);
+      environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /**
+     * JVM options that open an unauthenticated JMX agent on 127.0.0.1:{@code port} only (registry and RMI server on
+     * the same port, so one port is enough through a firewall or a container's port mapping).
+     */
+    public static String jmxOptions(int port) {
+      return "-Dcom.sun.management.jmxremote.port=" + port
+          + " -Dcom.sun.management.jmxremote.rmi.port=" + port
+          + " -Dcom.sun.management.jmxremote.host=127.0.0.1"
+          + " -Djava.rmi.server.hostname=127.0.0.1"
+          + " -Dcom.sun.management.jmxremote.authenticate=false"
+          + " -Dcom.sun.management.jmxremote.ssl=false";
+    }
+  }
+
+  /**
+   * A JVM that is already running, given by its JMX service URL ({@code perf.memory.jmxUrl}), e.g.
+   * {@code service:jmx:rmi:///jndi/rmi://127.0.0.1:9010/jmxrmi}. Its RSS is read only when it turns out to be a
+   * process on this machine.
+   */
+  record Remote(String jmxUrl) implements JvmTarget {}
+}

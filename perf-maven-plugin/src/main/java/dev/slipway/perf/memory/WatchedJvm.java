@@ -1,0 +1,339 @@
+package dev.slipway.perf.memory;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.slipway.common.Log;
+import dev.slipway.perf.load.ServiceProcess;
+import dev.slipway.perf.load.ServiceStartException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.lang.management.RuntimeMXBean;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.management.JMException;
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.Notification;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import jdk.management.jfr.FlightRecorderMXBean;
+
+/**
+ * A JVM under watch, reached over JMX: post-GC heap notifications, forced collections, heap readings, class
+ * histograms ({@code DiagnosticCommand gcClassHistogram}), a JFR recording of old-object samples with their paths
+ * to GC roots ({@code FlightRecorderMXBean}) and heap dumps ({@code HotSpotDiagnosticMXBean}). Everything goes
+ * through JMX, so a forked jar, an already running JVM and (later) a container are watched the same way. Closing
+ * it disconnects and, for a forked service, stops the service.
+ */
+public final class WatchedJvm implements AutoCloseable {
+  private static final ObjectName MEMORY = name("java.lang:type=Memory");
+  private static final ObjectName DIAGNOSTIC_COMMAND = name("com.sun.management:type=DiagnosticCommand");
+  private static final ObjectName FLIGHT_RECORDER = name("jdk.management.jfr:type=FlightRecorder");
+  private static final ObjectName HOTSPOT_DIAGNOSTIC = name("com.sun.management:type=HotSpotDiagnostic");
+
+  private final JMXConnector connector;
+  private final MBeanServerConnection mbeans;
+  private final ServiceProcess service;
+  private final String description;
+  private final long pid;
+  private final long startMillis;
+  private final boolean local;
+  private final Set<String> heapPools = new HashSet<>();
+  private final List<Runnable> unregister = new ArrayList<>();
+
+  private WatchedJvm(JMXConnector connector, ServiceProcess service, String description) throws MemoryException {
+    this.connector = connector;
+    this.service = service;
+    this.description = description;
+    try {
+      this.mbeans = connector.getMBeanServerConnection();
+      RuntimeMXBean runtime = ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.RUNTIME_MXBEAN_NAME,
+          RuntimeMXBean.class);
+      this.pid = runtime.getPid();
+      this.startMillis = runtime.getStartTime();
+      this.local = isLocal(pid, startMillis);
+      for (ObjectName pool : mbeans.queryNames(name("java.lang:type=MemoryPool,name=*"), null)) {
+        if ("HEAP".equals(String.valueOf(mbeans.getAttribute(pool, "Type")))) {
+          heapPools.add(pool.getKeyProperty("name"));
+        }
+      }
+    } catch (IOException | JMException | RuntimeException e) {
+      close();
+      throw new MemoryException("cannot read the runtime and memory pools of " + description + " over JMX: " + e, e);
+    }
+  }
+
+  /** Starts or connects to the JVM {@code target} names. */
+  public static WatchedJvm open(JvmTarget target, Log log) throws MemoryException {
+    if (target instanceof JvmTarget.Remote r) {
+      WatchedJvm jvm = new WatchedJvm(connect(url(r.jmxUrl()), Duration.ofSeconds(10)), null,
+          "the JVM at " + r.jmxUrl());
+      log.info("perf:memory: watching " + jvm.description + " (pid " + jvm.pid + (jvm.local ? ", on this machine"
+          : ", not a process on this machine: no RSS") + ")");
+      return jvm;
+    }
+    return fork((JvmTarget.Forked) target, log);
+  }
+
+  private static WatchedJvm fork(JvmTarget.Forked f, Log log) throws MemoryException {
+    int port = freePort();
+    Map<String, String> env = new LinkedHashMap<>(f.environment());
+    String jmx = JvmTarget.Forked.jmxOptions(port);
+    String existing = env.getOrDefault("JDK_JAVA_OPTIONS", System.getenv("JDK_JAVA_OPTIONS"));
+    env.put("JDK_JAVA_OPTIONS", existing == null || existing.isBlank() ? jmx : existing + " " + jmx);
+    ServiceProcess service;
+    try {
+      service = ServiceProcess.start(f.command(), env, f.workDir(), f.logFile(), f.health(), f.startTimeout(), log);
+    } catch (ServiceStartException e) {
+      throw new MemoryException(e.getMessage(), e);
+    }
+    JMXServiceURL url = url("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+    try {
+      WatchedJvm jvm = new WatchedJvm(connect(url, Duration.ofSeconds(20)), service, "the service (pid "
+          + service.pid() + ")");
+      if (jvm.pid != service.pid() && ProcessHandle.of(service.pid()).stream().flatMap(ProcessHandle::descendants)
+          .noneMatch(p -> p.pid() == jvm.pid)) {
+        log.warn("perf:memory: the JVM answering JMX on port " + port + " (pid " + jvm.pid + ") is not the started "
+            + "service (pid " + service.pid() + ") nor one of its children");
+      }
+      log.info("perf:memory: watching " + jvm.description + " over JMX at " + url);
+      return jvm;
+    } catch (MemoryException e) {
+      service.close();
+      throw new MemoryException(e.getMessage() + ". The service was started with JDK_JAVA_OPTIONS=\"" + jmx
+          + "\"; a launcher that ignores JDK_JAVA_OPTIONS (not a java command) needs those options added itself",
+          e);
+    }
+  }
+
+  private static JMXConnector connect(JMXServiceURL url, Duration timeout) throws MemoryException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last;
+    do {
+      try {
+        return JMXConnectorFactory.connect(url);
+      } catch (IOException | SecurityException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MemoryException("interrupted while connecting to " + url, e);
+      }
+    } while (System.nanoTime() < deadline);
+    throw new MemoryException("cannot connect over JMX to " + url + " within " + timeout.toSeconds() + " s ("
+        + last + ")", last);
+  }
+
+  private static JMXServiceURL url(String s) throws MemoryException {
+    try {
+      return new JMXServiceURL(s);
+    } catch (MalformedURLException e) {
+      throw new MemoryException("perf.memory.jmxUrl: '" + s + "' is not a JMX service URL; expected e.g. "
+          + "service:jmx:rmi:///jndi/rmi://127.0.0.1:9010/jmxrmi", e);
+    }
+  }
+
+  private static int freePort() throws MemoryException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new MemoryException("no free loopback port for the JMX agent: " + e.getMessage(), e);
+    }
+  }
+
+  /** The JVM's pid is a process here only if a local process with that pid started when the JVM did. */
+  private static boolean isLocal(long pid, long startMillis) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().startInstant())
+        .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 5000).orElse(false);
+  }
+
+  private static ObjectName name(String s) {
+    try {
+      return new ObjectName(s);
+    } catch (JMException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  /** Whether the JVM runs on this machine (so its RSS can be read and a heap dump lands on this file system). */
+  public boolean local() {
+    return local;
+  }
+
+  /**
+   * Calls {@code sink} with the heap in use after every full (old-generation, "major") collection, from the JVM's
+   * GC notifications; minor collections are left out because what they leave behind includes garbage that simply
+   * has not been collected yet. A sample's time is when the collection ended in the JVM (its GC info), not when the
+   * notification arrived, so a slow JMX connection does not shift the samples.
+   *
+   * @param loadStartMillis the load's start, in epoch milliseconds: sample times are seconds since then
+   */
+  public void onFullGc(long loadStartMillis, Consumer<HeapSample> sink) throws MemoryException {
+    try {
+      for (ObjectName gc : mbeans.queryNames(name("java.lang:type=GarbageCollector,name=*"), null)) {
+        NotificationListener l = (Notification n, Object handback) -> {
+          if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+            return;
+          }
+          GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+              (CompositeData) n.getUserData());
+          if (!info.getGcAction().contains("major")) {
+            return;
+          }
+          long used = 0;
+          for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) {
+              used += e.getValue().getUsed();
+            }
+          }
+          double t = (startMillis + info.getGcInfo().getEndTime() - loadStartMillis) / 1000.0;
+          sink.accept(new HeapSample(t, used, info.getGcName(), info.getGcCause()));
+        };
+        mbeans.addNotificationListener(gc, l, null, null);
+        unregister.add(() -> {
+          try {
+            mbeans.removeNotificationListener(gc, l);
+          } catch (Exception e) {
+            // the JVM is going away
+          }
+        });
+      }
+    } catch (IOException | JMException e) {
+      throw new MemoryException("cannot subscribe to GC notifications of " + description + ": " + e, e);
+    }
+  }
+
+  /** Asks for a full collection ({@code MemoryMXBean.gc()}, i.e. {@code System.gc()}); returns when it is done. */
+  public void gc() throws IOException {
+    try {
+      mbeans.invoke(MEMORY, "gc", null, null);
+    } catch (JMException e) {
+      throw new IOException("MemoryMXBean.gc() failed: " + e, e);
+    }
+  }
+
+  /** Heap in use and committed right now, and the RSS when the process is local. */
+  public MemoryPoint read(double t) throws IOException {
+    MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.MEMORY_MXBEAN_NAME,
+        MemoryMXBean.class);
+    MemoryUsage heap = memory.getHeapMemoryUsage();
+    OptionalLong rss = local ? Rss.of(pid) : OptionalLong.empty();
+    return new MemoryPoint(t, heap.getUsed(), heap.getCommitted(), rss.isPresent() ? rss.getAsLong() : null);
+  }
+
+  /** The live-object class histogram ({@code jcmd GC.class_histogram}); forces a full collection. */
+  public String classHistogram() throws IOException {
+    try {
+      return (String) mbeans.invoke(DIAGNOSTIC_COMMAND, "gcClassHistogram", new Object[] {new String[0]},
+          new String[] {String[].class.getName()});
+    } catch (JMException e) {
+      throw new IOException("DiagnosticCommand gcClassHistogram failed: " + e, e);
+    }
+  }
+
+  /** A JFR recording of old-object samples, started now. */
+  public final class OldObjectRecording {
+    private final FlightRecorderMXBean recorder;
+    private final long id;
+
+    private OldObjectRecording(FlightRecorderMXBean recorder, long id) {
+      this.recorder = recorder;
+      this.id = id;
+    }
+
+    /**
+     * Stops the recording and copies it to {@code file}. The cutoff setting makes the JVM search each sampled
+     * object's path to a GC root when the recording stops (what {@code path-to-gc-roots=true} does for
+     * {@code jcmd JFR.dump}).
+     */
+    public void stopTo(Path file) throws IOException {
+      try {
+        recorder.stopRecording(id);
+        long stream = recorder.openStream(id, Map.of());
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+          byte[] chunk;
+          while ((chunk = recorder.readStream(stream)) != null) {
+            out.write(chunk);
+          }
+        } finally {
+          recorder.closeStream(stream);
+        }
+      } finally {
+        try {
+          recorder.closeRecording(id);
+        } catch (RuntimeException e) {
+          // already gone
+        }
+      }
+    }
+  }
+
+  /** Starts a JFR recording with only {@code jdk.OldObjectSample} (stack traces, unlimited path search). */
+  public OldObjectRecording recordOldObjects() throws IOException {
+    try {
+      FlightRecorderMXBean recorder = JMX.newMXBeanProxy(mbeans, FLIGHT_RECORDER, FlightRecorderMXBean.class);
+      long id = recorder.newRecording();
+      recorder.setRecordingOptions(id, Map.of("name", "slipway-perf-memory", "disk", "true"));
+      recorder.setRecordingSettings(id, Map.of(
+          "jdk.OldObjectSample#enabled", "true",
+          "jdk.OldObjectSample#stackTrace", "true",
+          "jdk.OldObjectSample#cutoff", "infinity"));
+      recorder.startRecording(id);
+      return new OldObjectRecording(recorder, id);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot start a JFR recording in " + description + " (" + e + ")", e);
+    }
+  }
+
+  /** Writes a heap dump of live objects to {@code file} on the watched JVM's file system. */
+  public void dumpHeap(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    HotSpotDiagnosticMXBean hs = ManagementFactory.newPlatformMXBeanProxy(mbeans, HOTSPOT_DIAGNOSTIC.toString(),
+        HotSpotDiagnosticMXBean.class);
+    hs.dumpHeap(file.toAbsolutePath().toString(), true);
+  }
+
+  @Override
+  public void close() {
+    unregister.forEach(Runnable::run);
+    unregister.clear();
+    try {
+      connector.close();
+    } catch (IOException | RuntimeException e) {
+      // the connection is going anyway
+    }
+    if (service != null) {
+      service.close();
+    }
+  }
+}
