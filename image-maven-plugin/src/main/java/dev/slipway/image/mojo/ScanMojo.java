@@ -164,8 +164,8 @@ public class ScanMojo extends AbstractImageMojo {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Trivy engineTrivy = Engines.select(config,
           Engines.dockerProbe(env, Path.of(System.getProperty("user.home"))), env.get("PATH"));
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), decrypter, redactor, log);
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+          registry -> registryCredentials(registry, redactor, log), log);
       new ImageScan(engineTrivy, access::source, log, Clock.systemUTC(), Duration.ofSeconds(30)).run(config, image);
     } catch (ScanPolicyException e) {
       throw new MojoFailureException(redactor.redact(e.getMessage()));

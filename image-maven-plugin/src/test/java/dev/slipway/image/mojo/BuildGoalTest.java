@@ -69,7 +69,7 @@ class BuildGoalTest {
     assertThat(c.ports()).isEmpty();
     assertThat(c.workingDirectory()).isNull();
     assertThat(c.extraDirectories()).isEmpty();
-    assertThat(c.insecureRegistries()).isEmpty();
+    assertThat(c.registryAccess().insecureRegistries()).isEmpty();
     assertThat(c.labels()).containsEntry("org.opencontainers.image.title", "app")
         .containsEntry("org.opencontainers.image.version", "1.0.0")
         .containsEntry("org.opencontainers.image.created", "1970-01-01T00:00:00Z");
@@ -127,7 +127,7 @@ class BuildGoalTest {
       assertThat(e.permissions()).isEqualTo(Map.of("/opt/extra/bin/*", "755"));
     });
     assertThat(c.creationTime()).isEqualTo(Instant.parse("2026-02-03T04:05:06Z"));
-    assertThat(c.insecureRegistries()).containsExactly("127.0.0.1:5000");
+    assertThat(c.registryAccess().insecureRegistries()).containsExactly("127.0.0.1:5000");
   }
 
   @Test
