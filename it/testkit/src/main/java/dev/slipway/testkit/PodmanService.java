@@ -230,8 +230,26 @@ final class PodmanService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process = null;
-    unmountUnder(dir);
-    LocalRegistry.deleteTree(dir);
+    // conmon and the storage driver may still be letting go of files under dir for a moment after the service
+    // exits (seen on a loaded machine): unmount and delete until nothing is left, for a bounded time
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    do {
+      unmountUnder(dir);
+      try {
+        LocalRegistry.deleteTree(dir);
+      } catch (java.io.UncheckedIOException vanishedWhileWalking) {
+        // a file went away under the walk: try again
+      }
+      if (!Files.exists(dir)) {
+        break;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    } while (System.nanoTime() < deadline);
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
