@@ -78,7 +78,7 @@ class JreBaseTest {
   }
 
   @Test
-  void asecondLookFindsTheCacheAndBuildsNothing() throws Exception {
+  void aSecondLookFindsTheCacheAndBuildsNothing() throws Exception {
     long start = System.nanoTime();
     JreBase again = JreBase.obtain(JreBase.cacheRoot().resolve("jre-base"));
     System.out.printf("JRE base: warm reuse from the cache in %.3f s%n", (System.nanoTime() - start) / 1e9);
