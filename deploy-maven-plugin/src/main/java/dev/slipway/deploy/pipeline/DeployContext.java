@@ -54,9 +54,6 @@ public final class DeployContext {
   /** PREFLIGHT: MONITOR's queries with the service's load balancer and target group filled in. */
   public List<MetricQuery> monitorQueries = List.of();
 
-  /** The message of the failure the deployment ended with, for the epilogue (null when it succeeded). */
-  public String failure;
-
   /** VERIFY: what the verification files say about the digest, for the journal. */
   public JournalRecord.Verification verification;
 

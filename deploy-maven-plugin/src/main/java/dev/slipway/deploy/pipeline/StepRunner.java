@@ -39,7 +39,6 @@ final class StepRunner {
       return done;
     } catch (DeployFailedException e) {
       if (ctx.journal != null) {
-        ctx.failure = e.getMessage();
         epilogue(epilogue);
       }
       throw e;

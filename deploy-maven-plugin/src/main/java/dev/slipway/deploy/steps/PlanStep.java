@@ -38,12 +38,19 @@ public final class PlanStep implements DeployStep {
         : ", max " + env.maximumPercent() + " %") + (env.circuitBreakerEnable() == null ? ""
         : ", circuit breaker " + (env.circuitBreakerEnable() ? "on" : "off")) + ", desired "
         + (env.desiredCount() == null ? svc.desiredCount() + " (unchanged)" : env.desiredCount()));
+    if (ctx.verification != null) {
+      log.info("  verified    " + (ctx.verification.problems.isEmpty() ? "signature and scan vouch for the digest"
+          : String.join("; ", ctx.verification.problems)));
+    }
     log.info("  steps       " + (env.requireConfirmation() ? "CONFIRM (" + env.name() + ") -> " : "")
         + "SNAPSHOT -> REGISTER " + current.family() + ":<next> -> UPDATE -> WAIT (timeout "
         + Durations.format(env.timeouts().deployment()) + ", poll " + Durations.format(env.timeouts().pollInterval())
         + ") -> HEALTH" + (svc.loadBalancers().isEmpty() ? "" : " (target groups)")
         + (env.healthCheck() == null ? "" : " (" + env.healthCheck().url() + ")")
-        + (env.smokeTests().isEmpty() ? "" : " -> SMOKE (" + env.smokeTests().size() + " test(s))") + " -> DONE");
+        + (env.smokeTests().isEmpty() ? "" : " -> SMOKE (" + env.smokeTests().size() + " test(s))")
+        + (env.monitors() ? " -> MONITOR (" + Durations.format(env.monitor().window()) + ", error rate at most "
+            + env.monitor().thresholdPercent() + " %" + (env.monitor().alarms().isEmpty() ? ""
+            : ", alarms " + env.monitor().alarms()) + ")" : "") + " -> DONE");
     log.info("Task definition diff " + DeploymentWatcher.shortArn(current.arn()) + " -> " + current.family()
         + ":<next> (" + ctx.diff.size() + " change(s)):");
     ctx.diff.forEach(line -> log.info("  " + line));

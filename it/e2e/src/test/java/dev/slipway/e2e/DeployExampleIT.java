@@ -38,8 +38,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example service deployed the way its README says: {@code mvn verify deploy:ecs -Denv=staging}, in forked Maven
- * builds of a copy of {@code examples/hello-service}. The image goes to a real local registry, "AWS" is the ECS
+ * The example service deployed the way its users call it: {@code mvn verify deploy:ecs -Penv=staging} with the
+ * wrapper's Maven 3.9 and {@code mvn -P env=staging verify deploy:ecs} with Maven 4.0.0-rc-5, in forked Maven builds
+ * of a copy of {@code examples/hello-service}; and refused at validate, before verify's work, without an environment
+ * or with two. The image goes to a real local registry, "AWS" is the ECS
  * simulator (accelerated clock) reached only through the SDK's {@code AWS_ENDPOINT_URL_*} variables, the credentials
  * in the environment are canaries, and the health check and smoke tests hit the example's own jar, running.
  */
@@ -112,8 +114,11 @@ class DeployExampleIT {
   void verifyThenDeployToStagingShipsTheDigestJustBuilt() throws Exception {
     assertThat(sim.service(CLUSTER, SERVICE).path("taskDefinition").asText()).endsWith("hello-service:1");
 
-    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "verify", "-Dperf.skip", "deploy:ecs", "-Denv=staging").run();
+    // the users' command line, as Maven 3.9 reads it: "env=staging" is the id of the example's profile
+    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "verify", "-Dperf.skip", "deploy:ecs",
+        "-Penv=staging").run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).contains("deploy:guard: deploy:ecs will deploy to environment 'staging'");
 
     // exactly the image this build pushed, by digest
     BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
@@ -152,6 +157,38 @@ class DeployExampleIT {
     assertThat(status.succeeded()).as(status.log()).isTrue();
     assertThat(status.log()).contains("Task definition hello-service:2: running 2 / desired 2").contains(expected);
     assertNoCanary(r.log() + status.log());
+  }
+
+  @Test
+  void maven4DeploysWithDashPSpaceEnvEqualsStaging() throws Exception {
+    Path maven4 = Path.of(System.getProperty("slipway.maven4.home", "none"));
+    assertThat(maven4.resolve("bin/mvn")).as("Maven 4.0.0-rc-5: run .ci/setup.d/45-maven4.sh").isExecutable();
+    // Maven 4 refuses -Penv=staging as an unknown option; -P env=staging is its spelling of the same profile
+    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "-V", "-P", "env=staging", "verify", "-DskipTests",
+        "-Dperf.skip", "deploy:ecs").mavenHome(maven4).run();
+    assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).contains("Apache Maven 4.0.0-rc-5").contains("deploy:guard: deploy:ecs will deploy to "
+        + "environment 'staging'").contains("DONE staging runs hello-service:2").contains("BUILD SUCCESS");
+    assertThat(EcsSimulator.operations(sim.mutatingCalls())).containsExactly("RegisterTaskDefinition", "UpdateService");
+    assertThat(sim.service(CLUSTER, SERVICE).path("taskDefinition").asText()).endsWith("hello-service:2");
+    assertNoCanary(r.log());
+  }
+
+  @Test
+  void noEnvironmentOrTwoContradictingOnesFailAtValidateBeforeVerifiesWork() throws Exception {
+    MavenRun.Result none = deploy("http://127.0.0.1:" + servicePort, "verify", "deploy:ecs").run();
+    assertThat(none.succeeded()).isFalse();
+    assertThat(none.log()).contains("deploy-maven-plugin").contains(":guard")
+        .contains("no environment selected: pass -Penv=<name> (Maven 4: -P env=<name>) or -Denv=<name>; "
+            + "configured: staging, production")
+        .doesNotContain("--- compiler:").doesNotContain("--- image:");
+
+    MavenRun.Result both = deploy("http://127.0.0.1:" + servicePort, "-Pstaging", "-Denv=production", "verify",
+        "deploy:ecs").run();
+    assertThat(both.succeeded()).isFalse();
+    assertThat(both.log()).contains("the build names two environments:").contains("'production' by -Denv")
+        .contains("'staging' by profile 'staging' (deploy.env)").doesNotContain("--- compiler:");
+    assertThat(sim.calls()).isEmpty();
   }
 
   @Test

@@ -21,6 +21,7 @@ public final class MavenRun {
   private final Map<String, String> env = new LinkedHashMap<>();
   private Path settings;
   private final List<String> jvmOptions = new ArrayList<>();
+  private Path mavenHome;
 
   private MavenRun(Path projectDir) {
     this.projectDir = projectDir;
@@ -52,6 +53,12 @@ public final class MavenRun {
     return this;
   }
 
+  /** Runs this Maven installation instead of the outer build's (e.g. Maven 4 next to the wrapper's 3.9). */
+  public MavenRun mavenHome(Path home) {
+    this.mavenHome = home;
+    return this;
+  }
+
   public MavenRun settings(Path settingsXml) {
     this.settings = settingsXml;
     return this;
@@ -65,7 +72,7 @@ public final class MavenRun {
   }
 
   public Result run() throws IOException, InterruptedException {
-    String mavenHome = System.getProperty("maven.home");
+    String mavenHome = this.mavenHome != null ? this.mavenHome.toString() : System.getProperty("maven.home");
     if (mavenHome == null) {
       throw new IllegalStateException("maven.home is not set: run this test through ./mvnw (failsafe passes it)");
     }
