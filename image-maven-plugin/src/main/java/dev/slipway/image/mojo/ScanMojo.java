@@ -160,8 +160,8 @@ public class ScanMojo extends AbstractImageMojo {
     File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");
     Map<String, String> env = System.getenv();
     try {
-      ScanConfig config = config(env, redactor);
       BuiltImage image = BuiltImage.read(imageJson.toPath());
+      ScanConfig config = config(env, redactor);
       Trivy engineTrivy = Engines.select(config,
           Engines.dockerProbe(env, Path.of(System.getProperty("user.home"))), env.get("PATH"));
       BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),

@@ -176,7 +176,10 @@ public record ScanConfig(Engine engine, Input input, String trivyImage, Path tri
 
     Path suppressions = existing(p.suppressions(), p.suppressionsExplicit(), "image.scan.suppressions");
     Path trivyIgnore = existing(p.trivyIgnore(), p.trivyIgnoreExplicit(), "image.scan.trivyIgnore");
-    if (input == Input.SBOM && p.sbom() != null && !Files.isRegularFile(p.sbom())) {
+    if (input == Input.SBOM && p.sbom() == null) {
+      throw new InvalidInputException("image.scan.input=sbom needs image.scan.sbom, the CycloneDX JSON file to scan");
+    }
+    if (input == Input.SBOM && !Files.isRegularFile(p.sbom())) {
       throw new InvalidInputException("image.scan.sbom: " + p.sbom() + " does not exist (run image:sbom first, or "
           + "point image.scan.sbom at a CycloneDX JSON file)");
     }

@@ -90,9 +90,15 @@ public final class Suppressions {
       if (path == null || path.isEmpty()) {
         return false;
       }
+      Path p;
+      try {
+        p = Path.of(path);
+      } catch (java.nio.file.InvalidPathException e) {
+        return false; // a target such as "image@sha256:… (debian 12)" is no path on every file system
+      }
       for (String pattern : paths) {
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        if (m.matches(Path.of(path))) {
+        if (m.matches(p)) {
           return true;
         }
       }

@@ -12,11 +12,12 @@ import java.util.Map;
 /**
  * The stand-in trivy script (src/test/resources/scan/trivy-stand-in.sh) with its placeholders filled in: which
  * golden report it answers with per platform, the DB build time it "downloads", and what a server client must get.
+ * Also used by the end-to-end tests (it/e2e).
  */
-final class StandInTrivy {
+public final class StandInTrivy {
   final Map<String, String> values = new LinkedHashMap<>();
 
-  StandInTrivy(String amdGolden, String armGolden, String sbomGolden) {
+  public StandInTrivy(String amdGolden, String armGolden, String sbomGolden) {
     values.put("AMD_GOLDEN", amdGolden);
     values.put("ARM_GOLDEN", armGolden);
     values.put("SBOM_GOLDEN", sbomGolden);
@@ -27,12 +28,12 @@ final class StandInTrivy {
     values.put("INPUT_READ_ONLY", "false");
   }
 
-  StandInTrivy set(String key, String value) {
+  public StandInTrivy set(String key, String value) {
     values.put(key, value);
     return this;
   }
 
-  String text() throws IOException {
+  public String text() throws IOException {
     String script;
     try (InputStream in = StandInTrivy.class.getResourceAsStream("/scan/trivy-stand-in.sh")) {
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -44,7 +45,7 @@ final class StandInTrivy {
   }
 
   /** Writes the script as an executable {@code dir/trivy}. */
-  Path write(Path dir) throws IOException {
+  public Path write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("trivy");
     Files.writeString(file, text());
