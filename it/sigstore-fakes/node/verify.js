@@ -2,8 +2,11 @@
 // Verifies a Sigstore bundle with sigstore-js (@sigstore/verify), an implementation independent of sigstore-java.
 // Usage: node verify.js --trusted-root FILE --bundle FILE [--artifact FILE (message signatures; DSSE bundles carry it)]
 //          [--identity SAN | --identity-regex REGEX] [--issuer ISSUER]
+//          [--public-key PEM_FILE (key-signed bundles: the signer's key, whatever the bundle's hint)]
+//          [--tlog-threshold N] [--timestamp-threshold N] (default 1 each; 0 for key bundles logged nowhere)
 // Prints one JSON line: {"ok":true,"san":...,"issuer":...} (exit 0) or {"ok":false,"code":...,"message":...} (exit 1).
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const { bundleFromJSON } = require('@sigstore/bundle');
 const { TrustedRoot } = require('@sigstore/protobuf-specs');
@@ -32,7 +35,16 @@ try {
   const root = TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(a['trusted-root'], 'utf8')));
   const bundle = bundleFromJSON(JSON.parse(fs.readFileSync(a['bundle'], 'utf8')));
   const artifact = a['artifact'] ? fs.readFileSync(a['artifact']) : undefined;
-  const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+  const keyFinder = a['public-key'] ? () => ({
+    publicKey: crypto.createPublicKey(fs.readFileSync(a['public-key'], 'utf8')),
+    validFor: () => true,
+  }) : undefined;
+  const threshold = (name) => (a[name] === undefined ? 1 : Number(a[name]));
+  const verifier = new Verifier(toTrustMaterial(root, keyFinder), {
+    tlogThreshold: threshold('tlog-threshold'),
+    ctlogThreshold: 1,
+    timestampThreshold: threshold('timestamp-threshold'),
+  });
   const policy = {};
   if (a['identity']) policy.subjectAlternativeName = '^' + escapeRegex(a['identity']) + '$';
   if (a['identity-regex']) policy.subjectAlternativeName = a['identity-regex'];

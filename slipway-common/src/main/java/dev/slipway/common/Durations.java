@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in POMs and YAML: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} (also
+ * Durations as people write them in POMs and YAML: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d} (also
  * {@code sec}, {@code min}, decimals such as {@code 1.5s}), a bare number of seconds (Artillery's phases), or ISO-8601
  * ({@code PT30S}). Errors name where the value came from.
  */
 public final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h)?");
+  private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h|d)?");
 
   private Durations() {}
 
@@ -38,6 +38,7 @@ public final class Durations {
       case "ms" -> v * 1e6;
       case "m", "min" -> v * 60e9;
       case "h" -> v * 3600e9;
+      case "d" -> v * 86400e9;
       default -> v * 1e9;
     };
     return Duration.ofNanos((long) nanos);
@@ -46,6 +47,27 @@ public final class Durations {
   /** Like {@link #parse}, but an unset value is {@code null} (the caller's default applies). */
   public static Duration parseOptional(String text, String where) throws InvalidInputException {
     return text == null || text.isBlank() ? null : parse(text, where);
+  }
+
+  /**
+   * Like {@link #parseOptional}, but zero and negative durations (e.g. {@code 0s}, ISO {@code PT-15S}) are rejected:
+   * for intervals and timeouts, where they would make a wait spin or end before it began.
+   */
+  public static Duration parsePositive(String text, String where) throws InvalidInputException {
+    Duration d = parseOptional(text, where);
+    if (d != null && (d.isZero() || d.isNegative())) {
+      throw new InvalidInputException(where + ": '" + text + "' must be longer than zero; write e.g. 500ms, 30s, 2m");
+    }
+    return d;
+  }
+
+  /** Like {@link #parseOptional}, but negative durations are rejected (zero is allowed: "no wait"). */
+  public static Duration parseNonNegative(String text, String where) throws InvalidInputException {
+    Duration d = parseOptional(text, where);
+    if (d != null && d.isNegative()) {
+      throw new InvalidInputException(where + ": '" + text + "' is negative; write 0s for none, or e.g. 30s");
+    }
+    return d;
   }
 
   /** A short human form for log lines: {@code 500 ms}, {@code 30 s}, {@code 10 min}. */
@@ -58,7 +80,7 @@ public final class Durations {
   }
 
   private static InvalidInputException notADuration(String text, String where) {
-    return new InvalidInputException(where + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m, 1h, "
+    return new InvalidInputException(where + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m, 1h, 7d, "
         + "a number of seconds or ISO-8601 PT30S");
   }
 }

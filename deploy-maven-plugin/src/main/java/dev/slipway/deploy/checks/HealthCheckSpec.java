@@ -14,6 +14,12 @@ public record HealthCheckSpec(
     interval = interval == null ? Duration.ofSeconds(10) : interval;
     requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
     attempts = attempts <= 0 ? 10 : attempts;
+    if (initialDelay.isNegative()) {
+      throw new IllegalArgumentException("<healthCheck><initialDelay> must not be negative, was " + initialDelay);
+    }
+    if (interval.isZero() || interval.isNegative() || requestTimeout.isZero() || requestTimeout.isNegative()) {
+      throw new IllegalArgumentException("<healthCheck><interval> and <requestTimeout> must be longer than zero");
+    }
     expectedStatus = expectedStatus <= 0 ? 200 : expectedStatus;
   }
 }

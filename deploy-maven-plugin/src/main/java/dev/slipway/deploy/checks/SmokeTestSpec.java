@@ -12,5 +12,8 @@ public record SmokeTestSpec(
     method = method == null || method.isBlank() ? "GET" : method.strip().toUpperCase(java.util.Locale.ROOT);
     expectedStatus = expectedStatus <= 0 ? 200 : expectedStatus;
     name = name == null || name.isBlank() ? method + " " + path : name;
+    if (maxLatency != null && (maxLatency.isZero() || maxLatency.isNegative())) {
+      throw new IllegalArgumentException("<smokeTest><maxLatency> must be longer than zero, was " + maxLatency);
+    }
   }
 }

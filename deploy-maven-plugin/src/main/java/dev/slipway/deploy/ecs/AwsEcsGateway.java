@@ -22,13 +22,10 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.CanaryConfiguration;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.services.ecs.model.DeploymentCircuitBreaker;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
-import software.amazon.awssdk.services.ecs.model.LinearConfiguration;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
@@ -37,6 +34,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -50,6 +48,8 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
   private final EcsClient ecs;
   private final StsClient sts;
   private final ElasticLoadBalancingV2Client elb;
+  private final IamClient iam;
+  private final software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatchClient;
   private final AwsCredentialsProvider credentials;
   private final AwsCredentialsProvider baseCredentials;
   private final StsClient roleSts;
@@ -93,6 +93,13 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
       this.sts = configure(StsClient.builder(), settings, credentials).build();
       built.add(sts);
       this.elb = configure(ElasticLoadBalancingV2Client.builder(), settings, credentials).build();
+      built.add(elb);
+      // only PREFLIGHT's permission check calls IAM, and a check that cannot be made is skipped: one attempt is enough
+      this.iam = configure(IamClient.builder(), new AwsSettings(settings.region(), settings.profile(),
+          settings.roleArn(), settings.endpoint(), 1), credentials).build();
+      built.add(iam);
+      this.cloudWatchClient = configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(),
+          settings, credentials).build();
     } catch (RuntimeException | Error e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         closeQuietly(built.get(i), e);
@@ -123,6 +130,11 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(settings.maxAttempts()).build())
         .build());
     return builder;
+  }
+
+  /** CloudWatch with the same credentials, region, endpoint and retries (AWS_ENDPOINT_URL_CLOUDWATCH applies). */
+  public dev.slipway.deploy.monitor.CloudWatch cloudWatch() {
+    return new dev.slipway.deploy.monitor.AwsCloudWatch(cloudWatchClient);
   }
 
   /**
@@ -222,21 +234,6 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
 
   @Override
   public ServiceView updateService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
-      DeploymentSettings settings) throws AwsException {
-    UpdateServiceRequest.Builder b = UpdateServiceRequest.builder().cluster(cluster).service(service)
-        .taskDefinition(taskDefinitionArn);
-    if (desiredCount != null) {
-      b.desiredCount(desiredCount);
-    }
-    if (settings != null) {
-      b.deploymentConfiguration(configuration(settings));
-    }
-    UpdateServiceRequest request = b.build();
-    return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());
-  }
-
-  @Override
-  public ServiceView restoreService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
       com.fasterxml.jackson.databind.JsonNode deploymentConfiguration) throws AwsException {
     UpdateServiceRequest.Builder b = UpdateServiceRequest.builder().cluster(cluster).service(service);
     if (taskDefinitionArn != null) {
@@ -253,29 +250,6 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     return view(call("ECS UpdateService", () -> ecs.updateService(request)).service());
   }
 
-  private static DeploymentConfiguration configuration(DeploymentSettings s) {
-    DeploymentConfiguration.Builder b = DeploymentConfiguration.builder()
-        .strategy(s.strategy())
-        .minimumHealthyPercent(s.minimumHealthyPercent())
-        .maximumPercent(s.maximumPercent())
-        .bakeTimeInMinutes(s.bakeTimeInMinutes());
-    if (s.circuitBreakerEnable() != null) {
-      b.deploymentCircuitBreaker(DeploymentCircuitBreaker.builder()
-          .enable(s.circuitBreakerEnable())
-          .rollback(s.circuitBreakerRollback() == null ? s.circuitBreakerEnable() : s.circuitBreakerRollback())
-          .build());
-    }
-    if ("CANARY".equals(s.strategy()) && s.stepPercent() != null) {
-      b.canaryConfiguration(CanaryConfiguration.builder()
-          .canaryPercent(s.stepPercent()).canaryBakeTimeInMinutes(s.stepBakeTimeInMinutes()).build());
-    }
-    if ("LINEAR".equals(s.strategy()) && s.stepPercent() != null) {
-      b.linearConfiguration(LinearConfiguration.builder()
-          .stepPercent(s.stepPercent()).stepBakeTimeInMinutes(s.stepBakeTimeInMinutes()).build());
-    }
-    return b.build();
-  }
-
   @Override
   public ServiceDeploymentView serviceDeployment(String arn) throws AwsException {
     var r = call("ECS DescribeServiceDeployments",
@@ -285,7 +259,57 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     }
     ServiceDeployment d = r.serviceDeployments().get(0);
     return new ServiceDeploymentView(d.serviceDeploymentArn(), d.statusAsString(), d.statusReason(), d.createdAt(),
-        d.finishedAt());
+        d.finishedAt(), d.targetServiceRevision() == null ? null : d.targetServiceRevision().arn(),
+        d.targetServiceRevision() == null ? null : d.targetServiceRevision().requestedTaskCount(),
+        d.deploymentConfiguration() == null ? null : SdkJson.of(d.deploymentConfiguration()));
+  }
+
+  @Override
+  public List<ServiceDeploymentSummary> serviceDeployments(String cluster, String service, int limit)
+      throws AwsException {
+    List<ServiceDeploymentSummary> out = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      var r = call("ECS ListServiceDeployments", () -> ecs.listServiceDeployments(b -> b.cluster(cluster)
+          .service(service).maxResults(Math.min(100, limit)).nextToken(next)));
+      r.serviceDeployments().forEach(d -> out.add(new ServiceDeploymentSummary(d.serviceDeploymentArn(),
+          d.statusAsString(), d.createdAt(), d.finishedAt(), d.targetServiceRevisionArn())));
+      token = r.nextToken();
+    } while (token != null && out.size() < limit);
+    // ECS lists newest first; sorted anyway, so nothing depends on the order of pages
+    out.sort(java.util.Comparator.comparing(ServiceDeploymentSummary::createdAt,
+        java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())));
+    return out.size() > limit ? out.subList(0, limit) : out;
+  }
+
+  @Override
+  public String serviceRevisionTaskDefinition(String serviceRevisionArn) throws AwsException {
+    var r = call("ECS DescribeServiceRevisions",
+        () -> ecs.describeServiceRevisions(b -> b.serviceRevisionArns(serviceRevisionArn)));
+    return r.serviceRevisions().isEmpty() ? null : r.serviceRevisions().get(0).taskDefinition();
+  }
+
+  @Override
+  public Map<String, Boolean> simulatePermissions(String principalArn, List<String> actions, List<String> resources)
+      throws AwsException {
+    var r = call("IAM SimulatePrincipalPolicy", () -> iam.simulatePrincipalPolicy(b -> {
+      b.policySourceArn(principalArn).actionNames(actions);
+      if (!resources.isEmpty()) {
+        b.resourceArns(resources);
+      }
+    }));
+    Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+    r.evaluationResults().forEach(e -> out.merge(e.evalActionName(),
+        e.evalDecision() == software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType.ALLOWED,
+        Boolean::logicalAnd));
+    return out;
+  }
+
+  @Override
+  public List<String> loadBalancersOf(String targetGroupArn) throws AwsException {
+    var r = call("ELBv2 DescribeTargetGroups", () -> elb.describeTargetGroups(b -> b.targetGroupArns(targetGroupArn)));
+    return r.targetGroups().isEmpty() ? List.of() : List.copyOf(r.targetGroups().get(0).loadBalancerArns());
   }
 
   @Override
@@ -352,6 +376,8 @@ public final class AwsEcsGateway implements EcsGateway, AutoCloseable {
     ecs.close();
     sts.close();
     elb.close();
+    iam.close();
+    cloudWatchClient.close();
     if (roleSts != null) {
       roleSts.close();
     }

@@ -33,22 +33,32 @@ public interface EcsGateway {
   TaskDefinitionView register(TaskDefinitionDraft draft) throws AwsException;
 
   /**
-   * Mutating: points the service at {@code taskDefinitionArn}; {@code desiredCount} and {@code settings} may be null
-   * to keep the service's own. Returns the service as ECS answered, with the new PRIMARY deployment.
+   * Mutating: UpdateService with {@code taskDefinitionArn} (null keeps the current one), {@code desiredCount} (null
+   * keeps it) and {@code deploymentConfiguration} in the shape {@link ServiceView} renders it (null or empty sends
+   * none, so the service keeps its own). Returns the service as ECS answered, with the new PRIMARY deployment when
+   * the revision changed.
    */
   ServiceView updateService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
-      DeploymentSettings settings) throws AwsException;
-
-  /**
-   * Mutating: puts the service back as a snapshot recorded it: {@code taskDefinitionArn} (null keeps the current one),
-   * {@code desiredCount} (null keeps it) and {@code deploymentConfiguration} exactly as {@link ServiceView} rendered it
-   * (null keeps the current one). Returns the service as ECS answered.
-   */
-  ServiceView restoreService(String cluster, String service, String taskDefinitionArn, Integer desiredCount,
       JsonNode deploymentConfiguration) throws AwsException;
 
   /** The service deployment (DescribeServiceDeployments), or null if ECS does not know it. */
   ServiceDeploymentView serviceDeployment(String arn) throws AwsException;
+
+  /** The service's deployments, newest first (ListServiceDeployments, at most {@code limit}). */
+  List<ServiceDeploymentSummary> serviceDeployments(String cluster, String service, int limit) throws AwsException;
+
+  /** The task definition ARN of a service revision (DescribeServiceRevisions), or null if ECS does not know it. */
+  String serviceRevisionTaskDefinition(String serviceRevisionArn) throws AwsException;
+
+  /**
+   * IAM SimulatePrincipalPolicy: for each action, whether {@code principalArn}'s policies allow it on
+   * {@code resources} (empty: any resource). Needs iam:SimulatePrincipalPolicy itself.
+   */
+  Map<String, Boolean> simulatePermissions(String principalArn, List<String> actions, List<String> resources)
+      throws AwsException;
+
+  /** The load balancers a target group serves (ELBv2 DescribeTargetGroups). */
+  List<String> loadBalancersOf(String targetGroupArn) throws AwsException;
 
   /** Mutating: StopServiceDeployment with stopType ROLLBACK. */
   void stopServiceDeploymentWithRollback(String arn) throws AwsException;
@@ -81,8 +91,21 @@ public interface EcsGateway {
 
   record LoadBalancerView(String targetGroupArn, String containerName, Integer containerPort, boolean advanced) {}
 
-  /** DescribeServiceDeployments' view: status is PENDING, IN_PROGRESS, SUCCESSFUL, ROLLBACK_*, STOP*. */
-  record ServiceDeploymentView(String arn, String status, String statusReason, Instant createdAt, Instant finishedAt) {}
+  /**
+   * DescribeServiceDeployments' view: status is PENDING, IN_PROGRESS, SUCCESSFUL, ROLLBACK_*, STOP*; the revision it
+   * deploys, the task count it asked for and the deployment configuration it ran with.
+   */
+  record ServiceDeploymentView(String arn, String status, String statusReason, Instant createdAt, Instant finishedAt,
+      String targetServiceRevisionArn, Integer requestedTaskCount, JsonNode deploymentConfiguration) {
+    public ServiceDeploymentView(String arn, String status, String statusReason, Instant createdAt,
+        Instant finishedAt) {
+      this(arn, status, statusReason, createdAt, finishedAt, null, null, null);
+    }
+  }
+
+  /** One entry of ListServiceDeployments. */
+  record ServiceDeploymentSummary(String arn, String status, Instant createdAt, Instant finishedAt,
+      String targetServiceRevisionArn) {}
 
   record ContainerView(String name, String image) {}
 
@@ -97,14 +120,15 @@ public interface EcsGateway {
 
   record TargetHealth(String id, Integer port, String state, String reason, String description) {}
 
-  /** How ECS should roll the new revision out; null fields keep the service's own setting. */
-  record DeploymentSettings(
-      String strategy, Integer minimumHealthyPercent, Integer maximumPercent, Boolean circuitBreakerEnable,
-      Boolean circuitBreakerRollback, Integer bakeTimeInMinutes, Double stepPercent, Integer stepBakeTimeInMinutes) {}
-
   /** A failed AWS call: the service's error code (or a client-side reason) and whether retrying later may help. */
   final class AwsException extends Exception {
     private final String code;
+
+    /** Whether the caller lacks the permission (AccessDenied, AccessDeniedException, UnauthorizedOperation). */
+    public boolean accessDenied() {
+      return code != null && (code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation")
+          || code.equals("UnauthorizedException"));
+    }
 
     public AwsException(String code, String message, Throwable cause) {
       super(message, cause);

@@ -5,7 +5,6 @@ import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.Redactor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +14,10 @@ import java.time.format.DateTimeFormatter;
 /**
  * Writes a deployment's {@link JournalRecord} after every step, atomically, to its own file and to {@code last.json}
  * beside it, passing the whole text through the {@link Redactor} first so no secret is ever on disk.
+ *
+ * <p>A write that fails never throws: a full disk must not stop a deployment half-way, skip its checks or its
+ * rollback. The record stays complete in memory, every later step tries to write it again, and
+ * {@link #writeFailure()} says what went wrong so the deployment can report it.
  */
 public final class Journal {
   private static final DateTimeFormatter STAMP =
@@ -24,6 +27,7 @@ public final class Journal {
   private final Path last;
   private final Redactor redactor;
   private final JournalRecord record;
+  private volatile String writeFailure;
 
   public Journal(Path root, String environment, Instant startedAt, Redactor redactor, JournalRecord record) {
     this(root, environment, startedAt, "", redactor, record, true);
@@ -50,22 +54,32 @@ public final class Journal {
     return file;
   }
 
-  /** Appends a step and writes both files. */
-  public synchronized void step(String step, Instant at, String outcome, String detail) {
+  /** Appends a step and writes both files; returns whether the files are now up to date. */
+  public synchronized boolean step(String step, Instant at, String outcome, String detail) {
     record.steps.add(new JournalRecord.StepEntry(step, at, outcome, detail == null ? null : redactor.redact(detail)));
-    write();
+    return write();
   }
 
-  public synchronized void write() {
-    byte[] bytes = (redactor.redact(Json.write(record)) + "\n").getBytes(StandardCharsets.UTF_8);
+  /** Writes both files; returns false (and remembers why) when they could not be written. */
+  public synchronized boolean write() {
     try {
+      byte[] bytes = (redactor.redact(Json.write(record)) + "\n").getBytes(StandardCharsets.UTF_8);
       AtomicFiles.write(file, bytes);
       if (last != null) {
         AtomicFiles.write(last, bytes);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the deployment journal " + file + ": " + e.getMessage(), e);
+      writeFailure = null;
+      return true;
+    } catch (IOException | RuntimeException e) {
+      writeFailure = "cannot write the deployment journal " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      return false;
     }
+  }
+
+  /** Why the last write failed, or null when the files are up to date. */
+  public String writeFailure() {
+    return writeFailure;
   }
 
   /** The last deployment journaled for {@code environment} under {@code root}. */

@@ -26,7 +26,11 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   @Parameter
   List<Environment> environments = new ArrayList<>();
 
-  /** Name of the environment to use; {@code -Denv=NAME} works too. Optional when only one is configured. */
+  /**
+   * Name of the environment to use. Also chosen by {@code -Denv=NAME}, by a profile that sets {@code deploy.env}
+   * ({@code -Pstaging}), or by a profile id {@code env=NAME} ({@code -Penv=staging} with Maven 3.9,
+   * {@code -P env=staging} with Maven 4). Two different choices are refused. Optional when only one is configured.
+   */
   @Parameter(property = "deploy.env")
   String env;
 
@@ -75,22 +79,172 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   MavenSession session;
 
+  /**
+   * The environment variable holding each Slack webhook's URL, by purpose ({@code <deploys>SLACK_DEPLOY_URL</deploys>});
+   * unnamed purposes use {@code SLACK_WEBHOOK_GENERAL}, {@code _DEPLOYS}, {@code _CRITICAL}, {@code _PERFORMANCE}.
+   * The URL itself is never a parameter: Maven prints parameters.
+   */
+  @Parameter
+  java.util.Map<String, String> slackWebhookEnvs = new java.util.HashMap<>();
+
+  /**
+   * The settings.xml server whose password is each Slack webhook's URL, by purpose; default {@code slack-general},
+   * {@code slack-deploys}, {@code slack-critical}, {@code slack-performance}. A server wins over the variable.
+   */
+  @Parameter
+  java.util.Map<String, String> slackWebhookServers = new java.util.HashMap<>();
+
+  /** The longest all Slack messages of one run may take together, retries included (e.g. 10s). */
+  @Parameter(property = "deploy.notify.timeout", defaultValue = "10s")
+  String notifyTimeout;
+
+  /** Send no Slack message. */
+  @Parameter(property = "deploy.notify.skip", defaultValue = "false")
+  boolean notifySkip;
+
+  /** The GitHub API: default {@code GITHUB_API_URL}, else https://api.github.com; GitHub Enterprise: https://HOST/api/v3. */
+  @Parameter(property = "deploy.github.apiUrl")
+  String githubApiUrl;
+
+  /** The environment variable holding the GitHub token (never the token itself). */
+  @Parameter(property = "deploy.github.tokenEnv", defaultValue = "GITHUB_TOKEN")
+  String githubTokenEnv;
+
+  /** The settings.xml server whose password is the GitHub token; wins over the variable. */
+  @Parameter(property = "deploy.github.server", defaultValue = "github")
+  String githubServer;
+
+  /** The repository releases go to ({@code owner/name}); default GITHUB_REPOSITORY, else the git remote. */
+  @Parameter(property = "deploy.release.repository")
+  String releaseRepository;
+
+  /**
+   * Files attached to a release, globs relative to {@code slipwayDirectory}; default the SBOMs, scan.json and its
+   * SARIF, verified.json, the Sigstore bundles and image.json.
+   */
+  @Parameter
+  List<String> releaseFiles = new ArrayList<>(List.of("sbom/*.cdx.json", "sbom/*.cdx.xml", "sbom/*.spdx.json",
+      "scan.json", "scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json"));
+
+  /** Where the image goals leave their files. */
+  @Parameter(defaultValue = "${project.build.directory}/slipway", readonly = true)
+  File slipwayDirectory;
+
+  /** The process environment (CI variables, webhook URLs, tokens); tests replace it. */
+  java.util.Map<String, String> processEnv = System.getenv();
+
+  /** Slack, with the webhooks found for each purpose (none: a notifier that sends nothing). */
+  dev.slipway.common.notify.Notifier notifier() throws MojoFailureException {
+    if (notifySkip) {
+      return dev.slipway.common.notify.Notifier.none();
+    }
+    java.util.Map<dev.slipway.common.notify.Channel, dev.slipway.common.notify.SlackWebhook.Target> targets =
+        new java.util.EnumMap<>(dev.slipway.common.notify.Channel.class);
+    for (var c : dev.slipway.common.notify.Channel.values()) {
+      String envName = slackWebhookEnvs.getOrDefault(c.label(), c.defaultEnv());
+      String server = slackWebhookServers.getOrDefault(c.label(), c.defaultServer());
+      var secret = dev.slipway.common.mojo.MavenSecrets.resolve(envName, server, settings, decrypter, processEnv,
+          redactor);
+      if (secret.isPresent()) {
+        try {
+          URI url = URI.create(secret.get().value());
+          if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException("not http(s)");
+          }
+          targets.put(c, new dev.slipway.common.notify.SlackWebhook.Target(c, url, secret.get().source()));
+        } catch (IllegalArgumentException e) {
+          throw new MojoFailureException("the Slack " + c.label() + " webhook in " + secret.get().source()
+              + " is not an http(s) URL");
+        }
+      }
+    }
+    java.time.Duration limit;
+    try {
+      limit = dev.slipway.common.Durations.parsePositive(notifyTimeout, "deploy.notify.timeout");
+    } catch (InvalidInputException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    }
+    if (!targets.isEmpty()) {
+      getLog().info("Slack webhooks: " + targets.values().stream().map(Object::toString).toList());
+    }
+    return new dev.slipway.common.notify.Notifier(targets, new dev.slipway.common.notify.SlackWebhook(redactor),
+        limit, java.time.Instant::now, log());
+  }
+
+  /** The GitHub token from settings.xml or the environment, or null. */
+  dev.slipway.common.mojo.MavenSecrets.Secret githubToken() {
+    return dev.slipway.common.mojo.MavenSecrets.resolve(githubTokenEnv, githubServer, settings, decrypter, processEnv,
+        redactor).orElse(null);
+  }
+
+  /** The repository releases go to, or null when none can be told. */
+  String releaseRepository(dev.slipway.deploy.pipeline.BuildInfo build) {
+    if (releaseRepository != null && !releaseRepository.isBlank()) {
+      return releaseRepository.strip();
+    }
+    String fromCi = processEnv.get("GITHUB_REPOSITORY");
+    if (fromCi != null && !fromCi.isBlank()) {
+      return fromCi;
+    }
+    return dev.slipway.common.github.GitHubReleases.repositoryOf(build.repositoryUrl());
+  }
+
+  /** The files to attach to a release, by file name, in the order of {@code releaseFiles}. */
+  java.util.Map<String, java.nio.file.Path> releaseFiles() {
+    java.util.Map<String, java.nio.file.Path> out = new java.util.LinkedHashMap<>();
+    java.nio.file.Path root = slipwayDirectory.toPath();
+    for (String glob : releaseFiles) {
+      var matcher = root.getFileSystem().getPathMatcher("glob:" + glob.strip());
+      if (!java.nio.file.Files.isDirectory(root)) {
+        break;
+      }
+      try (var files = java.nio.file.Files.walk(root, 3)) {
+        files.filter(java.nio.file.Files::isRegularFile).filter(p -> matcher.matches(root.relativize(p))).sorted()
+            .forEach(p -> out.putIfAbsent(p.getFileName().toString(), p));
+      } catch (java.io.IOException e) {
+        getLog().warn("cannot list " + root + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** What the build knows about itself: git, CI, image.json (when present and readable). */
+  dev.slipway.deploy.pipeline.BuildInfo buildInfo(File imageJson) {
+    java.nio.file.Path dir = project != null && project.getBasedir() != null ? project.getBasedir().toPath()
+        : java.nio.file.Path.of("").toAbsolutePath();
+    var git = dev.slipway.common.git.GitInfo.read(dir, processEnv).orElse(null);
+    dev.slipway.common.image.BuiltImage image = null;
+    if (imageJson != null && imageJson.isFile()) {
+      try {
+        image = dev.slipway.common.image.BuiltImage.read(imageJson.toPath());
+      } catch (InvalidInputException e) {
+        getLog().warn(e.getMessage());
+      }
+    }
+    return new dev.slipway.deploy.pipeline.BuildInfo(project == null ? null : project.getArtifactId(),
+        git == null ? null : git.commit(), git == null ? null : git.branch(), git == null ? List.of() : git.tags(),
+        git == null ? null : git.remoteUrl(), dev.slipway.deploy.pipeline.BuildInfo.ciRunUrl(processEnv),
+        dev.slipway.deploy.pipeline.BuildInfo.actor(processEnv, System.getProperty("user.name")), image);
+  }
+
   final Redactor redactor = new Redactor();
 
   Log log() {
     return new MavenLog(getLog()).redacting(redactor);
   }
 
+  @Parameter(defaultValue = "${project}", readonly = true)
+  org.apache.maven.project.MavenProject project;
+
+  /** The environment this build chose (see {@link #env}); refuses none, an unknown one, or two different ones. */
   EnvironmentSpec environment() throws MojoFailureException {
-    String name = env;
-    if (name == null) {
-      name = session.getUserProperties().getProperty("env", System.getProperty("env"));
-    }
     List<EnvironmentSpec> specs = new ArrayList<>();
     try {
       for (Environment e : environments) {
         specs.add(e.toSpec(region));
       }
+      String name = dev.slipway.deploy.pipeline.EnvironmentChoice.decide(
+          MavenEnvironment.sources(session, project, env));
       return Environments.select(specs, name);
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);

@@ -19,14 +19,24 @@ import java.util.function.BooleanSupplier;
  * Decides whether a deployment succeeded by following <em>that</em> deployment: its id in DescribeServices and its
  * service deployment. It never uses the SDK's {@code waitUntilServicesStable}, which also succeeds after ECS rolled
  * the deployment back. Service events are printed as they arrive, and a progress line on every poll.
+ *
+ * <p>Behind a Classic Load Balancer ECS reports no {@code rolloutState}: there the deployment has succeeded when it is
+ * the only deployment left, PRIMARY, with all its tasks running (and its service deployment, when ECS reports one,
+ * SUCCESSFUL). When DescribeServiceDeployments is denied mid-way, the watcher goes on with DescribeServices alone.
  */
-final class DeploymentWatcher {
+public final class DeploymentWatcher {
   /**
    * @param ecsRolledBack ECS itself replaced or is rolling back the deployment (circuit breaker, alarms)
    * @param stillInProgress the deployment may still be stopped with StopServiceDeployment
+   * @param superseded another deployment (someone else's UpdateService) replaced ours: the service is theirs now
    */
-  record Outcome(boolean succeeded, boolean ecsRolledBack, boolean stillInProgress, boolean interrupted, String reason,
-      Instant decidedAt) {}
+  public record Outcome(boolean succeeded, boolean ecsRolledBack, boolean stillInProgress, boolean interrupted,
+      String reason, Instant decidedAt, boolean superseded) {
+    Outcome(boolean succeeded, boolean ecsRolledBack, boolean stillInProgress, boolean interrupted, String reason,
+        Instant decidedAt) {
+      this(succeeded, ecsRolledBack, stillInProgress, interrupted, reason, decidedAt, false);
+    }
+  }
 
   private static final Set<String> ROLLBACK_STATES =
       Set.of("ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED");
@@ -35,21 +45,28 @@ final class DeploymentWatcher {
   private final Clock clock;
   private final Log log;
   private final Set<String> seenEvents = new HashSet<>();
+  /** Set when DescribeServiceDeployments was denied: from then on DescribeServices alone decides. */
+  private volatile boolean serviceDeploymentsDenied;
 
-  DeploymentWatcher(EcsGateway gateway, Clock clock, Log log) {
+  public DeploymentWatcher(EcsGateway gateway, Clock clock, Log log) {
     this.gateway = gateway;
     this.clock = clock;
     this.log = log;
   }
 
   /** Events already on the service before the deployment are history, not progress. */
-  void markSeen(ServiceView service) {
+  public void markSeen(ServiceView service) {
     service.events().forEach(e -> seenEvents.add(e.id()));
   }
 
-  Outcome awaitDeployment(String cluster, String service, String deploymentId, String serviceDeploymentArn,
-      String taskDefinitionArn, Duration timeout, Duration poll, BooleanSupplier aborted)
-      throws AwsException, InterruptedException {
+  /**
+   * Follows deployment {@code deploymentId} (of {@code taskDefinitionArn}) until it completed, failed, was rolled back
+   * by ECS, was superseded by someone else's deployment, or {@code timeout} passed. {@code previousTaskDefinition} is
+   * what the service ran before: a new PRIMARY deployment of it is ECS rolling back, of anything else a supersession.
+   */
+  public Outcome awaitDeployment(String cluster, String service, String deploymentId, String serviceDeploymentArn,
+      String taskDefinitionArn, String previousTaskDefinition, Duration timeout, Duration poll,
+      BooleanSupplier aborted) throws AwsException, InterruptedException {
     Instant deadline = clock.now().plus(timeout);
     while (true) {
       if (aborted.getAsBoolean()) {
@@ -61,7 +78,7 @@ final class DeploymentWatcher {
       }
       printEvents(svc);
       DeploymentView ours = svc.deployment(deploymentId);
-      ServiceDeploymentView sd = serviceDeploymentArn == null ? null : gateway.serviceDeployment(serviceDeploymentArn);
+      ServiceDeploymentView sd = serviceDeployment(serviceDeploymentArn);
       log.info("WAIT " + describe(ours, deploymentId) + (sd == null ? "" : ", service deployment " + sd.status())
           + ", service " + svc.runningCount() + "/" + svc.desiredCount() + " running, "
           + svc.deployments().size() + " deployment(s)");
@@ -70,6 +87,11 @@ final class DeploymentWatcher {
         return new Outcome(false, true, false, false, "ECS rolled the deployment back by itself (service deployment "
             + sd.status() + (sd.statusReason() == null ? "" : ": " + sd.statusReason()) + ")"
             + (ours == null || ours.rolloutStateReason() == null ? "" : "; " + ours.rolloutStateReason()), now);
+      }
+      Outcome superseded = superseded(svc, ours, sd, deploymentId, serviceDeploymentArn, taskDefinitionArn,
+          previousTaskDefinition, now);
+      if (superseded != null) {
+        return superseded;
       }
       if (ours == null) {
         DeploymentView primary = svc.primary();
@@ -100,6 +122,13 @@ final class DeploymentWatcher {
         return new Outcome(true, false, false, false, "deployment " + deploymentId + " COMPLETED with "
             + ours.runningCount() + "/" + ours.desiredCount() + " tasks", now);
       }
+      if (ours.rolloutState() == null && svc.deployments().size() == 1 && ours.runningCount() >= ours.desiredCount()
+          && ours.pendingCount() == 0 && (sd == null || "SUCCESSFUL".equals(sd.status()))) {
+        // no rolloutState (Classic Load Balancer): the old deployment has drained and all our tasks run
+        return new Outcome(true, false, false, false, "deployment " + deploymentId + " is the only deployment with "
+            + ours.runningCount() + "/" + ours.desiredCount() + " tasks running (ECS reports no rolloutState for "
+            + "this service, e.g. behind a Classic Load Balancer)", now);
+      }
       if (!now.isBefore(deadline)) {
         return new Outcome(false, false, true, false, "deployment " + deploymentId + " did not complete within "
             + Durations.format(timeout) + " (" + describe(ours, deploymentId) + ")", now);
@@ -108,8 +137,52 @@ final class DeploymentWatcher {
     }
   }
 
+  /**
+   * Whether another deployment replaced ours: the service's current service deployment is not ours and ours was
+   * stopped rather than rolled back, or the PRIMARY deployment runs a revision that is neither ours nor the one we
+   * replaced (which is what an ECS rollback would run). Null when ours still stands.
+   */
+  private Outcome superseded(ServiceView svc, DeploymentView ours, ServiceDeploymentView sd, String deploymentId,
+      String serviceDeploymentArn, String taskDefinitionArn, String previousTaskDefinition, Instant now) {
+    if (sd != null && ROLLBACK_STATES.contains(sd.status())) {
+      return null;
+    }
+    DeploymentView primary = svc.primary();
+    boolean otherPrimary = primary != null && !primary.id().equals(deploymentId)
+        && !primary.taskDefinition().equals(taskDefinitionArn)
+        && (previousTaskDefinition == null || !primary.taskDefinition().equals(previousTaskDefinition));
+    boolean otherServiceDeployment = sd != null && "STOPPED".equals(sd.status())
+        && svc.currentServiceDeployment() != null && serviceDeploymentArn != null
+        && !svc.currentServiceDeployment().equals(serviceDeploymentArn);
+    if (!otherPrimary && !otherServiceDeployment) {
+      return null;
+    }
+    return new Outcome(false, false, false, false, "deployment " + deploymentId + " was superseded by another "
+        + "deployment" + (primary == null ? "" : " (" + primary.id() + " of " + shortArn(primary.taskDefinition())
+        + ", created " + primary.createdAt() + ")") + (sd == null || sd.statusReason() == null ? ""
+        : "; service deployment " + sd.status() + ": " + sd.statusReason()), now, true);
+  }
+
+  /** Our service deployment, or null when there is none or DescribeServiceDeployments is denied. */
+  private ServiceDeploymentView serviceDeployment(String arn) throws AwsException {
+    if (arn == null || serviceDeploymentsDenied) {
+      return null;
+    }
+    try {
+      return gateway.serviceDeployment(arn);
+    } catch (AwsException e) {
+      if (!e.accessDenied()) {
+        throw e;
+      }
+      serviceDeploymentsDenied = true;
+      log.warn("WAIT DescribeServiceDeployments is denied (" + e.getMessage() + "); following the deployment with "
+          + "DescribeServices alone");
+      return null;
+    }
+  }
+
   /** Waits until {@code taskDefinitionArn} is the only, completed deployment with all tasks running. */
-  Outcome awaitStable(String cluster, String service, String taskDefinitionArn, Duration timeout, Duration poll)
+  public Outcome awaitStable(String cluster, String service, String taskDefinitionArn, Duration timeout, Duration poll)
       throws AwsException, InterruptedException {
     Instant deadline = clock.now().plus(timeout);
     while (true) {
@@ -162,7 +235,7 @@ final class DeploymentWatcher {
         + d.desiredCount() + " running, " + d.pendingCount() + " pending, " + d.failedTasks() + " failed";
   }
 
-  static String shortArn(String arn) {
+  public static String shortArn(String arn) {
     return arn == null ? "?" : arn.substring(arn.lastIndexOf('/') + 1);
   }
 }

@@ -13,7 +13,8 @@ public final class Environments {
       if (configured.size() == 1) {
         return configured.get(0);
       }
-      throw new InvalidInputException("no environment selected: pass -Denv=<name> (or -Ddeploy.env); configured: "
+      throw new InvalidInputException("no environment selected: pass -Penv=<name> (Maven 4: -P env=<name>) or "
+          + "-Denv=<name>; configured: "
           + (known.isEmpty() ? "none (add <environments> to the plugin configuration)" : String.join(", ", known)));
     }
     return configured.stream().filter(e -> e.name().equals(name)).findFirst()

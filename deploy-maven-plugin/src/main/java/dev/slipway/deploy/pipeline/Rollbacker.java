@@ -9,13 +9,18 @@ import dev.slipway.deploy.ecs.EcsGateway.ServiceView;
 import dev.slipway.deploy.ecs.EcsGateway.TaskDefinitionView;
 import dev.slipway.deploy.journal.Journal;
 import dev.slipway.deploy.journal.JournalRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
  * {@code deploy:rollback}: points the service back at the task definition the last deployment's snapshot recorded
- * (or at {@code toRevision}) and waits for that deployment exactly as {@code deploy:ecs} waits for its own. Production
- * environments need the same confirmation as a deployment. Journaled as {@code <timestamp>-rollback.json}, leaving
+ * (or at {@code toRevision}) and waits for that deployment exactly as {@code deploy:ecs} waits for its own. Without
+ * {@code last.json} (after {@code mvn clean}, in a fresh CI job) the target is the service's previous revision as ECS
+ * remembers it: the newest successful service deployment of another task definition. The desired count and the
+ * deployment configuration go back too (from the snapshot, or from that service deployment). Production environments
+ * need the same confirmation as a deployment. Journaled as {@code <timestamp>-rollback.json}, leaving
  * {@code last.json} alone.
  */
 public final class Rollbacker {
@@ -51,18 +56,36 @@ public final class Rollbacker {
     String target;
     // where the target came from, so that "cannot be found" points at what the user should fix
     String source;
+    Integer desiredCount = null;
+    JsonNode configuration = null;
+    Path lastFile = Journal.lastFile(request.journalRoot(), env.name());
     if (request.toRevision() != null && !request.toRevision().isBlank()) {
       String r = request.toRevision().strip();
       target = r.matches("\\d+") ? current.family() + ":" + r : r;
       source = "deploy.toRevision";
-    } else {
+    } else if (Files.exists(lastFile)) {
       JournalRecord last = Journal.readLast(request.journalRoot(), env.name());
       if (last.snapshot == null || last.snapshot.taskDefinition == null) {
-        throw new InvalidInputException(Journal.lastFile(request.journalRoot(), env.name())
-            + " at /snapshot/taskDefinition: missing; pass -Ddeploy.toRevision=<revision> instead");
+        throw new InvalidInputException(lastFile + " at /snapshot/taskDefinition: missing; pass "
+            + "-Ddeploy.toRevision=<revision> instead");
       }
       target = last.snapshot.taskDefinition;
-      source = Journal.lastFile(request.journalRoot(), env.name()) + " at /snapshot/taskDefinition";
+      desiredCount = last.snapshot.desiredCount;
+      configuration = last.snapshot.deploymentConfiguration;
+      source = lastFile + " at /snapshot/taskDefinition";
+    } else {
+      Previous previous = previousFromEcs(env, svc);
+      if (previous == null) {
+        throw new InvalidInputException("deploy:rollback of " + env.name() + ": there is no " + lastFile
+            + " (mvn clean, or a fresh CI job) and ECS lists no earlier successful deployment of another revision of "
+            + env.service() + "; pass -Ddeploy.toRevision=<revision>");
+      }
+      target = previous.taskDefinition();
+      desiredCount = previous.desiredCount();
+      configuration = previous.configuration();
+      source = "the service's previous revision from ECS (service deployment " + previous.serviceDeployment() + ")";
+      log.info("ROLLBACK no " + lastFile + ": " + source + " ran " + DeploymentWatcher.shortArn(target)
+          + (desiredCount == null ? "" : " with " + desiredCount + " task(s)"));
     }
     TaskDefinitionView to;
     try {
@@ -99,6 +122,7 @@ public final class Rollbacker {
     record.snapshot = new JournalRecord.Snapshot();
     record.snapshot.taskDefinition = svc.taskDefinition();
     record.snapshot.desiredCount = svc.desiredCount();
+    record.snapshot.deploymentConfiguration = svc.deploymentConfiguration();
     record.snapshot.serviceArn = svc.arn();
     record.newTaskDefinition = to.arn();
     Journal journal = new Journal(request.journalRoot(), env.name(), started, "-rollback", redactor, record, false);
@@ -107,13 +131,20 @@ public final class Rollbacker {
         + DeploymentWatcher.shortArn(to.arn()));
     DeploymentWatcher watcher = new DeploymentWatcher(gateway, clock, log);
     watcher.markSeen(svc);
-    ServiceView updated = gateway.updateService(env.cluster(), env.service(), to.arn(), null, null);
+    Integer count = desiredCount != null && desiredCount != svc.desiredCount() ? desiredCount : null;
+    JsonNode config = configuration != null && !configuration.isEmpty()
+        && !configuration.equals(svc.deploymentConfiguration()) ? configuration : null;
+    if (count != null || config != null) {
+      log.info("ROLLBACK also restoring" + (count == null ? "" : " desired count " + svc.desiredCount() + " -> "
+          + count) + (config == null ? "" : " deployment configuration " + config));
+    }
+    ServiceView updated = gateway.updateService(env.cluster(), env.service(), to.arn(), count, config);
     var primary = updated.primary();
     record.deploymentId = primary == null ? null : primary.id();
     record.serviceDeployment = updated.currentServiceDeployment();
     journal.step(Step.UPDATE.name(), clock.now(), "OK", "deployment " + record.deploymentId);
     DeploymentWatcher.Outcome o = watcher.awaitDeployment(env.cluster(), env.service(), record.deploymentId,
-        record.serviceDeployment, to.arn(), env.timeouts().rollback(), env.timeouts().pollInterval(), () -> false);
+        record.serviceDeployment, to.arn(), svc.taskDefinition(), env.timeouts().rollback(), env.timeouts().pollInterval(), () -> false);
     record.finishedAt = clock.now();
     record.outcome = o.succeeded() ? "SUCCEEDED" : "FAILED";
     journal.step(Step.WAIT.name(), o.decidedAt(), o.succeeded() ? "OK" : "FAILED", o.reason());
@@ -123,6 +154,26 @@ public final class Rollbacker {
     }
     log.info("ROLLBACK done: " + o.reason());
     return record;
+  }
+
+  /** The revision a service ran before its current one, as ECS's service deployments remember it. */
+  record Previous(String taskDefinition, Integer desiredCount, JsonNode configuration, String serviceDeployment) {}
+
+  private Previous previousFromEcs(EnvironmentSpec env, ServiceView svc) throws AwsException {
+    for (var summary : gateway.serviceDeployments(env.cluster(), env.service(), 100)) {
+      if (summary.arn().equals(svc.currentServiceDeployment()) || !"SUCCESSFUL".equals(summary.status())) {
+        continue;
+      }
+      var sd = gateway.serviceDeployment(summary.arn());
+      String revision = sd != null && sd.targetServiceRevisionArn() != null ? sd.targetServiceRevisionArn()
+          : summary.targetServiceRevisionArn();
+      String td = revision == null ? null : gateway.serviceRevisionTaskDefinition(revision);
+      if (td != null && !td.equals(svc.taskDefinition())) {
+        return new Previous(td, sd == null ? null : sd.requestedTaskCount(),
+            sd == null ? null : sd.deploymentConfiguration(), summary.arn());
+      }
+    }
+    return null;
   }
 
   private static String strip(String s) {

@@ -69,7 +69,7 @@ class ChecksTest {
     assertThat(sleeps).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     CheckResult refused = checker.run(new HealthCheckSpec("http://127.0.0.1:1/health", Duration.ZERO, 2,
-        Duration.ZERO, 200, Duration.ofSeconds(2)));
+        Duration.ofMillis(1), 200, Duration.ofSeconds(2)));
     assertThat(refused.passed()).isFalse();
     assertThat(refused.detail()).contains("failed 2 times").contains("ConnectException");
   }

@@ -76,7 +76,8 @@ class DeployEcsIT {
     String endpoint = sim.endpoint().toString();
     if (perService) {
       run.env("AWS_ENDPOINT_URL_ECS", endpoint).env("AWS_ENDPOINT_URL_STS", endpoint)
-          .env("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", endpoint);
+          .env("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", endpoint).env("AWS_ENDPOINT_URL_IAM", endpoint)
+          .env("AWS_ENDPOINT_URL_CLOUDWATCH", endpoint);
     } else {
       run.env("AWS_ENDPOINT_URL", endpoint);
     }
@@ -143,7 +144,10 @@ class DeployEcsIT {
         "MAVEN_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
     Process mvn = pb.start();
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-    while (sim.calls("DescribeServiceDeployments").isEmpty()) {
+    // PREFLIGHT reads the service deployment too: wait for WAIT's first poll after UpdateService
+    while (sim.calls("UpdateService").isEmpty()
+        || sim.calls("DescribeServiceDeployments").stream().noneMatch(c -> c.atMillis()
+            > sim.calls("UpdateService").get(0).atMillis())) {
       assertThat(mvn.isAlive()).as("build ended before WAIT: %s", Files.readString(log)).isTrue();
       assertThat(System.nanoTime()).as("build reached WAIT").isLessThan(deadline);
       Thread.sleep(50);

@@ -28,12 +28,17 @@ class ConfigurationTest {
     e.healthCheck.url = "https://staging.example/health";
     EnvironmentSpec spec = e.toSpec("eu-west-1");
     assertThat(spec.region()).isEqualTo("eu-west-1");
-    assertThat(spec.strategy()).isEqualTo(EnvironmentSpec.Strategy.ROLLING);
+    // rollout settings the POM does not name stay unset, so the service keeps its own
+    assertThat(spec.strategy()).isNull();
+    assertThat(spec.circuitBreakerEnable()).isNull();
+    assertThat(spec.circuitBreakerRollback()).isNull();
+    assertThat(spec.minimumHealthyPercent()).isNull();
     assertThat(spec.healthCheck().initialDelay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(spec.healthCheck().attempts()).isEqualTo(10);
     assertThat(spec.timeouts().pollInterval()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(spec.circuitBreakerEnable()).isTrue();
     assertThat(spec.requireConfirmation()).isFalse();
+    assertThat(spec.production()).isFalse();
+    assertThat(prod().toSpec(null).production()).isTrue();
   }
 
   @Test
@@ -87,7 +92,7 @@ class ConfigurationTest {
     List<EnvironmentSpec> envs = List.of(staging().toSpec(null), prod().toSpec(null));
     assertThatThrownBy(() -> Environments.select(envs, "qa"))
         .hasMessageContaining("unknown environment 'qa'").hasMessageContaining("configured: staging, production");
-    assertThatThrownBy(() -> Environments.select(envs, null)).hasMessageContaining("pass -Denv=<name>");
+    assertThatThrownBy(() -> Environments.select(envs, null)).hasMessageContaining("pass -Penv=<name> (Maven 4: -P env=<name>) or -Denv=<name>");
     assertThat(Environments.select(envs, "production").requireConfirmation()).isTrue();
     assertThat(Environments.select(List.of(staging().toSpec(null)), null).name()).isEqualTo("staging");
   }

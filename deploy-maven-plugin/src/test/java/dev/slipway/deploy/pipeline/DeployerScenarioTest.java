@@ -309,7 +309,7 @@ class DeployerScenarioTest {
           .hasMessageContaining("target group")
           .hasMessageContaining("Target.ResponseCodeMismatch")
           .hasMessageContaining("Rolled back");
-      assertThat(w.sim.calls("DescribeTargetHealth")).hasSize(10);
+      assertThat(w.sim.calls("DescribeTargetHealth")).hasSize(11); // PREFLIGHT's permission probe, then 10 attempts
       assertThat(w.healthRequestTimes).isEmpty();
     }
   }
@@ -380,7 +380,8 @@ class DeployerScenarioTest {
         }
       });
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (w.sim.calls("UpdateService").isEmpty() || w.sim.calls("DescribeServiceDeployments").isEmpty()) {
+      // PREFLIGHT reads the service deployment too: wait for WAIT's first poll after UpdateService
+      while (!polledAfter(w, "UpdateService", "DescribeServiceDeployments")) {
         assertThat(System.nanoTime()).as("deployment reached WAIT").isLessThan(deadline);
         Thread.sleep(5);
       }
@@ -396,13 +397,25 @@ class DeployerScenarioTest {
     }
   }
 
+  /** Whether a call of {@code then} was answered after the first call of {@code first}. */
+  static boolean polledAfter(SimWorld w, String first, String then) {
+    boolean seen = false;
+    for (CallRecord c : w.sim.calls()) {
+      seen |= c.operation().equals(first);
+      if (seen && c.operation().equals(then)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void aRollbackRequestedAfterTheDeploymentFinishedAnswersInsteadOfNull() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
       Deployer deployer = w.deployer();
       assertThat(deployer.deploy(w.request(w.staging(), journals)).outcome).isEqualTo("SUCCEEDED");
       // what the shutdown hook reaches when DONE wins the race after the hook's own check
-      Deployer.RollbackResult late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
+      Rollback.Result late = deployer.rollbackOnce("interrupted (Ctrl-C)", false);
       assertThat(late).isNotNull();
       assertThat(late.succeeded()).isFalse();
       assertThat(late.method()).isEqualTo("NONE");

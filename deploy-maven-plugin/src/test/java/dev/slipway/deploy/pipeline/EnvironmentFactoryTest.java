@@ -90,4 +90,33 @@ class EnvironmentFactoryTest {
         .hasMessageStartingWith("<environment> 'staging' <smokeTests>[1] <path>: '/api/{id}' on <baseUrl> "
             + "https://staging.example is not a valid URL (Illegal character in path");
   }
+
+  @Test
+  void zeroAndNegativeDurationsAreRejectedAsBadInput() {
+    for (String bad : List.of("0s", "0", "PT0S", "PT-15S")) {
+      assertThatThrownBy(() -> EnvironmentFactory.create(new Input("staging", null, "shop-staging", "web", List.of(),
+          null, null, null, null, null, null, null, null, null, null, null, List.of(), false, "30m", "20m", bad),
+          null))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("<environment> 'staging' <pollInterval>: '" + bad + "'");
+      assertThatThrownBy(() -> EnvironmentFactory.create(new Input("staging", null, "shop-staging", "web", List.of(),
+          null, null, null, null, null, null, null, null, null, null, null, List.of(), false, bad, "20m", "15s"),
+          null))
+          .hasMessageStartingWith("<environment> 'staging' <timeout>: '" + bad + "'");
+      assertThatThrownBy(() -> EnvironmentFactory.create(new Input("staging", null, "shop-staging", "web", List.of(),
+          null, null, null, null, null, null, null, null, null, null, null, List.of(), false, "30m", bad, "15s"),
+          null))
+          .hasMessageStartingWith("<environment> 'staging' <rollbackTimeout>: '" + bad + "'");
+      assertThatThrownBy(() -> EnvironmentFactory.create(staging(null, null, null,
+          new HealthCheckInput("https://x.example/h", "30s", 3, bad, 200, "10s"), null, null), null))
+          .hasMessageStartingWith("<environment> 'staging' <healthCheck><interval>: '" + bad + "'");
+    }
+    // no initial delay is a valid choice; a negative one is not
+    assertThatThrownBy(() -> EnvironmentFactory.create(staging(null, null, null,
+        new HealthCheckInput("https://x.example/h", "PT-1S", 3, "1s", 200, "10s"), null, null), null))
+        .hasMessageStartingWith("<environment> 'staging' <healthCheck><initialDelay>: 'PT-1S' is negative");
+    // and a spec built in code cannot carry one either
+    assertThatThrownBy(() -> new EnvironmentSpec.Timeouts(Duration.ofMinutes(1), Duration.ofMinutes(1),
+        Duration.ofSeconds(-15))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pollInterval");
+  }
 }

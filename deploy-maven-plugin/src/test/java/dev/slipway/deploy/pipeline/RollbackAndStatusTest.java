@@ -3,6 +3,7 @@ package dev.slipway.deploy.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.deploy.journal.JournalRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,56 @@ class RollbackAndStatusTest {
     }
   }
 
+  /** Staging with 3 tasks and a 50 %/150 % rollout, unlike the service's 2 tasks and 100 %/200 %. */
+  private static EnvironmentSpec biggerAndLooser(SimWorld w) {
+    EnvironmentSpec e = w.staging();
+    return new EnvironmentSpec(e.name(), e.region(), e.cluster(), e.service(), e.containers(), 3, e.strategy(), 50,
+        150, null, null, null, true, true, e.healthCheck(), e.baseUrl(), e.smokeTests(), false, e.timeouts());
+  }
+
+  private static void assertBackToTheOriginal(SimWorld w) {
+    JsonNode svc = w.sim.service("shop-staging", "web");
+    assertThat(svc.path("taskDefinition").asText()).endsWith("web:1");
+    assertThat(svc.path("desiredCount").asInt()).isEqualTo(2);
+    assertThat(svc.path("deploymentConfiguration").path("minimumHealthyPercent").asInt()).isEqualTo(100);
+    assertThat(svc.path("deploymentConfiguration").path("maximumPercent").asInt()).isEqualTo(200);
+  }
+
+  @Test
+  void rollbackRestoresTheSnapshotsTaskCountAndDeploymentSettingsToo() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.deployer().deploy(w.request(biggerAndLooser(w), journals));
+      assertThat(w.sim.service("shop-staging", "web").path("desiredCount").asInt()).isEqualTo(3);
+      JournalRecord r = new Rollbacker(w.gateway, w.clock, w.redactor, w.log).rollback(
+          new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(), journals));
+      assertThat(r.outcome).isEqualTo("SUCCEEDED");
+      assertBackToTheOriginal(w);
+    }
+  }
+
+  @Test
+  void withoutLastJsonTheServicesPreviousRevisionComesFromEcs() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      w.deployer().deploy(w.request(biggerAndLooser(w), journals));
+      // mvn clean, or a fresh CI job: no journal at all
+      try (var files = Files.walk(journals)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!p.equals(journals)) {
+            Files.delete(p);
+          }
+        }
+      }
+      JournalRecord r = new Rollbacker(w.gateway, w.clock, w.redactor, w.log).rollback(
+          new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(), journals));
+      assertThat(r.outcome).isEqualTo("SUCCEEDED");
+      assertThat(r.newTaskDefinition).endsWith("web:1");
+      assertBackToTheOriginal(w);
+      assertThat(w.log()).contains("the service's previous revision from ECS (service deployment");
+      assertThat(w.sim.calls("ListServiceDeployments")).isNotEmpty();
+      assertThat(w.sim.calls("DescribeServiceRevisions")).isNotEmpty();
+    }
+  }
+
   @Test
   void productionRollbackNeedsConfirmationAndUnknownRevisionIsExplained() throws Exception {
     try (SimWorld w = new SimWorld(SimWorld.scenario())) {
@@ -54,8 +105,10 @@ class RollbackAndStatusTest {
       assertThat(w.sim.mutatingCalls()).hasSize(before);
       assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(w.staging(), "web:9", false, null,
           Prompter.none(), journals))).hasMessageContaining("deploy.toRevision").hasMessageContaining("web:9");
+      // staging was never deployed: no last.json, and ECS knows no earlier revision either
       assertThatThrownBy(() -> rollbacker.rollback(new Rollbacker.Request(w.staging(), null, false, null,
-          Prompter.none(), journals))).hasMessageContaining("last.json");
+          Prompter.none(), journals))).hasMessageContaining("last.json")
+          .hasMessageContaining("ECS lists no earlier successful deployment");
       assertThat(w.sim.mutatingCalls()).hasSize(before);
     }
   }

@@ -54,6 +54,8 @@ final class SimWorld implements AutoCloseable {
   volatile int healthStatus = 200;
   volatile String body = "{\"status\":\"UP\",\"version\":\"2\"}";
   final AtomicInteger smokeCount = new AtomicInteger();
+  /** Runs once, when the first health check request arrives (the deployment is then past UPDATE and WAIT). */
+  volatile Runnable onFirstHealth;
 
   SimWorld(Scenario scenario) throws Exception {
     // the SDK's default credential chain reads these first: the canaries every log and journal is grepped for
@@ -110,6 +112,11 @@ final class SimWorld implements AutoCloseable {
     this.app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
     app.createContext("/health", ex -> {
       healthRequestTimes.add(virtual.nowMillis());
+      Runnable once = onFirstHealth;
+      onFirstHealth = null;
+      if (once != null) {
+        once.run();
+      }
       byte[] b = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(healthStatus, b.length);
       ex.getResponseBody().write(b);
@@ -130,7 +137,34 @@ final class SimWorld implements AutoCloseable {
   }
 
   Deployer deployer(ShutdownHooks hooks) {
-    return new Deployer(gateway, new JdkHttpProbe(), clock, Prompter.none(), hooks, redactor, log);
+    return new Deployer(gateway, gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(), hooks, redactor,
+        log);
+  }
+
+  /** A deployer that also notifies Slack and publishes releases. */
+  Deployer deployer(dev.slipway.common.notify.Notifier notifier, dev.slipway.deploy.release.ReleasePublisher releases) {
+    return new Deployer(new DeployTools(gateway, gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(),
+        noHooks(), notifier, releases), redactor, log);
+  }
+
+  /** A deployer whose AWS adapter is {@code gateway} (e.g. one that injects a fault at the adapter's edge). */
+  Deployer deployer(dev.slipway.deploy.ecs.EcsGateway gateway) {
+    return new Deployer(gateway, this.gateway.cloudWatch(), new JdkHttpProbe(), clock, Prompter.none(), noHooks(),
+        redactor, log);
+  }
+
+  /**
+   * Someone else deploys {@code image} to the staging service, with their own copy of the revision: what a colleague
+   * or a second CI job does. Returns the ARN of their revision.
+   */
+  String colleagueDeploys(String image) throws Exception {
+    try (AwsEcsGateway other = new AwsEcsGateway(new AwsSettings("eu-west-1", null, null, sim.endpoint(), 1))) {
+      var svc = other.service("shop-staging", "web");
+      var draft = other.draft(svc.taskDefinition(), Map.of("web", image));
+      var td = other.register(draft);
+      other.updateService("shop-staging", "web", td.arn(), null, null);
+      return td.arn();
+    }
   }
 
   Deployer deployer() {

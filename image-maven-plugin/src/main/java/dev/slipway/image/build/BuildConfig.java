@@ -2,6 +2,7 @@ package dev.slipway.image.build;
 
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param classesDir compiled classes and resources ({@code target/classes})
  * @param mainClass the main class, or null to find it in {@code classesDir}
  * @param entrypoint replaces the java command line when not empty
- * @param insecureRegistries registries ({@code host[:port]}) that may be reached over plain HTTP
+ * @param registryAccess which registries may be reached over plain HTTP, and the timeouts of registry calls
  * @param toCredentials explicit credentials for the target registry, or null (Docker config and helpers are tried)
  * @param fromCredentials explicit credentials for the base image's registry, or null
  */
@@ -49,7 +50,7 @@ public record BuildConfig(
     List<ExtraDirectory> extraDirectories,
     Instant creationTime,
     String appRoot,
-    Set<String> insecureRegistries,
+    RegistryAccess registryAccess,
     RegistryCredentials toCredentials,
     RegistryCredentials fromCredentials) {
 
@@ -66,7 +67,6 @@ public record BuildConfig(
     ports = List.copyOf(ports);
     labels = sorted(labels);
     extraDirectories = List.copyOf(extraDirectories);
-    insecureRegistries = Set.copyOf(insecureRegistries);
   }
 
   /** A directory copied into the image at {@code into}, with octal permissions per glob of the in-image path. */

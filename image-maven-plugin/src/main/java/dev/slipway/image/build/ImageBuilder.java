@@ -23,6 +23,7 @@ import com.google.cloud.tools.jib.api.Ports;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.event.progress.ProgressEventHandler;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import dev.slipway.common.FileProblems;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
@@ -31,6 +32,7 @@ import dev.slipway.common.Retry;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
 import dev.slipway.common.registry.MediaTypes;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.common.registry.RegistryCredentials;
 import dev.slipway.common.registry.RegistryException;
@@ -77,21 +79,24 @@ public final class ImageBuilder {
   }
 
   public BuiltImage build(BuildConfig config) throws ImageBuildException, InvalidInputException, InterruptedException {
+    validate(config);
     String mainClass = config.entrypoint().isEmpty() ? mainClass(config) : null;
     Path layoutDir = config.layoutDir() != null ? config.layoutDir() : config.workDir().resolve("staging/layout");
     Optional<ImageRef> base = config.isScratch() ? Optional.empty()
         : Optional.of(ImageRef.parse(config.from(), "image.from"));
-    boolean allowHttp = config.insecureRegistries().stream().anyMatch(r ->
-        (config.to() != null && r.equals(config.to().registry()))
-            || base.map(b -> b.registry().equals(r)).orElse(false));
+    RegistryAccess access = config.registryAccess();
+    boolean allowHttp = (config.to() != null && access.isInsecure(config.to().registry()))
+        || base.map(b -> access.isInsecure(b.registry())).orElse(false);
     Optional<RegistryCredentials> baseCredentials = base.isEmpty() ? Optional.empty()
         : credentials(base.get(), config.fromCredentials());
 
     OciLayout layout;
     String baseDigest = null;
     if (allowHttp) {
-      CredentialsOverHttp.allow();
+      JibSystemProperties.hold(JibSystemProperties.CREDENTIALS_OVER_HTTP, "true");
     }
+    JibSystemProperties.hold(JibSystemProperties.HTTP_TIMEOUT,
+        Long.toString(Math.min(access.timeout().toMillis(), Integer.MAX_VALUE)));
     try {
       if (base.isPresent()) {
         baseDigest = resolveBaseDigest(base.get(), baseCredentials, config);
@@ -105,10 +110,19 @@ public final class ImageBuilder {
         return upToDate.get();
       }
       Files.deleteIfExists(fingerprintFile);
-      layout = OciLayout.create(layoutDir);
+      layout = OciLayout.create(layoutDir, config.layoutDir() != null ? "image.layout" : "image.workDir");
       Path tarDir = Files.createDirectories(config.workDir().resolve("staging/tars"));
+      OciLayout.Entry first = null;
       for (Platform platform : config.platforms()) {
         String name = Platforms.name(platform);
+        if (first != null && base.isEmpty()) {
+          // from scratch the platforms share every layer and differ only in two fields of the configuration:
+          // one jib build is enough, the others are derived from it (no second tarball written and read back)
+          OciLayout.Entry entry = layout.addForPlatform(first, platform.getOs(), platform.getArchitecture());
+          log.info("  " + name + " manifest " + entry.digest() + " (the " + Platforms.name(
+              new Platform(first.architecture(), first.os())) + " layers, configuration for " + name + ")");
+          continue;
+        }
         Path tar = tarDir.resolve(platform.getOs() + "-" + platform.getArchitecture() + ".tar");
         log.info("Building " + name + " from " + (base.isPresent() ? base.get() : "scratch"));
         JibContainerBuilder builder = containerBuilder(config, base, baseCredentials, mainClass, platform,
@@ -122,6 +136,7 @@ public final class ImageBuilder {
         retry.call("building " + name, () -> builder.containerize(containerizer),
             ImageBuilder::isTransient, log);
         OciLayout.Entry entry = layout.addTarball(tar, platform.getOs(), platform.getArchitecture());
+        first = first == null ? entry : first;
         Files.delete(tar);
         log.info("  " + name + " manifest " + entry.digest() + " (" + layerSummary(layout, entry) + ")");
       }
@@ -135,7 +150,7 @@ public final class ImageBuilder {
         pushed = true;
       }
       if (config.layoutDir() == null) {
-        deleteTree(layoutDir);
+        layout.delete();
       }
       BuiltImage image = describe(config, layout, indexDigest, pushed, base.orElse(null), baseDigest);
       image.write(config.imageJson());
@@ -152,8 +167,9 @@ public final class ImageBuilder {
       throw translate(e, config);
     } finally {
       if (allowHttp) {
-        CredentialsOverHttp.release();
+        JibSystemProperties.release(JibSystemProperties.CREDENTIALS_OVER_HTTP);
       }
+      JibSystemProperties.release(JibSystemProperties.HTTP_TIMEOUT);
     }
   }
 
@@ -182,7 +198,7 @@ public final class ImageBuilder {
           return Optional.empty();
         }
         RegistryClient client = c.to().client(credentials(c.to(), c.toCredentials()).orElse(null),
-            c.insecureRegistries().contains(c.to().registry()), log);
+            c.registryAccess(), log);
         for (String tag : c.tags().isEmpty() ? List.of("latest") : c.tags()) {
           Optional<RegistryClient.Descriptor> d = client.headManifest(tag);
           if (d.isEmpty() || !previous.digest().equals(d.get().digest())) {
@@ -272,20 +288,34 @@ public final class ImageBuilder {
     }
   }
 
-  private FileEntriesLayer extraLayer(BuildConfig.ExtraDirectory extra) throws IOException, InvalidInputException {
-    if (!Files.isDirectory(extra.from())) {
-      throw new InvalidInputException("image.extraDirectories: " + extra.from() + " is not a directory");
+  /** The configuration errors only the builder sees, found before anything is pulled, built or written. */
+  private static void validate(BuildConfig config) throws InvalidInputException {
+    ports(config.ports());
+    for (BuildConfig.ExtraDirectory extra : config.extraDirectories()) {
+      permissionRules(extra);
+      if (!Files.isDirectory(extra.from())) {
+        throw new InvalidInputException("image.extraDirectories: " + extra.from() + " is not a directory");
+      }
     }
+  }
+
+  private static List<Map.Entry<PathMatcher, FilePermissions>> permissionRules(BuildConfig.ExtraDirectory extra)
+      throws InvalidInputException {
     List<Map.Entry<PathMatcher, FilePermissions>> rules = new ArrayList<>();
     for (Map.Entry<String, String> p : extra.permissions().entrySet()) {
       try {
         rules.add(Map.entry(FileSystems.getDefault().getPathMatcher("glob:" + p.getKey()),
             FilePermissions.fromOctalString(p.getValue())));
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("image.extraDirectories permissions '" + p.getKey() + "' = '" + p.getValue()
-            + "': expected a glob of in-image paths and a three-digit octal mode such as 755");
+        throw new InvalidInputException("image.extraDirectoryPermissions '" + p.getKey() + "=" + p.getValue()
+            + "': expected a glob of in-image paths and a three-digit octal mode such as /app/bin/*=755");
       }
     }
+    return rules;
+  }
+
+  private FileEntriesLayer extraLayer(BuildConfig.ExtraDirectory extra) throws IOException, InvalidInputException {
+    List<Map.Entry<PathMatcher, FilePermissions>> rules = permissionRules(extra);
     return FileEntriesLayer.builder().setName("extra files")
         .addEntryRecursive(extra.from(), AbsoluteUnixPath.get(extra.into()), (source, target) -> {
           for (var rule : rules) {
@@ -351,8 +381,7 @@ public final class ImageBuilder {
     if (base.digest() != null) {
       return base.digest();
     }
-    RegistryClient client = base.client(creds.orElse(null),
-        c.insecureRegistries().contains(base.registry()), log);
+    RegistryClient client = base.client(creds.orElse(null), c.registryAccess(), log);
     return retry.call("resolving " + base, () -> client.headManifest(base.reference()), ImageBuilder::isTransient, log)
         .map(RegistryClient.Descriptor::digest)
         .orElseThrow(() -> new RegistryException("base image " + base + " (image.from) does not exist", 404));
@@ -361,7 +390,7 @@ public final class ImageBuilder {
   private void push(OciLayout layout, BuildConfig c) throws IOException, InterruptedException, ImageBuildException {
     ImageRef to = c.to();
     Optional<RegistryCredentials> creds = credentials(to, c.toCredentials());
-    RegistryClient client = to.client(creds.orElse(null), c.insecureRegistries().contains(to.registry()), log);
+    RegistryClient client = to.client(creds.orElse(null), c.registryAccess(), log);
     Progress progress = new Progress(log, PROGRESS_INTERVAL);
     List<String> blobs = new ArrayList<>();
     long total = 0;
@@ -467,10 +496,18 @@ public final class ImageBuilder {
         return new ImageBuildException(r.getMessage() + (r.isTransient() ? " (after " + retry.attempts()
             + " attempts)" : ""), e);
       }
-      if (t instanceof ConnectException || t instanceof UnknownHostException) {
+      if (t instanceof UnknownHostException) {
+        return new ImageBuildException("cannot resolve the registry host name " + t.getMessage()
+            + " (DNS lookup failed): check image.from / image.to, or the machine's DNS", e);
+      }
+      if (t instanceof java.net.SocketTimeoutException) {
+        return new ImageBuildException("a registry did not answer in time (" + t.getMessage() + ", after "
+            + retry.attempts() + " attempts): image.registry.timeout sets how long a registry may stay silent", e);
+      }
+      if (t instanceof ConnectException) {
         return new ImageBuildException("cannot reach the registry"
             + (c.to() != null ? " " + c.to().registry() : "") + " after " + retry.attempts() + " attempts: " + t
-            + (c.to() != null && !c.insecureRegistries().contains(c.to().registry())
+            + (c.to() != null && !c.registryAccess().isInsecure(c.to().registry())
                 ? " (a registry without TLS must be listed in image.insecureRegistries)" : ""), e);
       }
       if (t instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
@@ -478,13 +515,32 @@ public final class ImageBuilder {
             + "to allow plain HTTP (" + t.getMessage() + ")", e);
       }
     }
+    java.nio.file.FileSystemException file = FileProblems.find(e);
+    if (file != null) {
+      return new ImageBuildException(FileProblems.describe(file, pathParameters(c)), e);
+    }
     return new ImageBuildException("image build failed: " + e, e);
+  }
+
+  /** The paths a build writes or reads, by the parameter that set them, to name in a file-system error. */
+  static Map<String, Path> pathParameters(BuildConfig c) {
+    Map<String, Path> paths = new java.util.LinkedHashMap<>();
+    if (c.layoutDir() != null) {
+      paths.put("image.layout", c.layoutDir());
+    }
+    paths.put("image.workDir", c.workDir());
+    paths.put("project.build.outputDirectory", c.classesDir());
+    for (BuildConfig.ExtraDirectory extra : c.extraDirectories()) {
+      paths.put("image.extraDirectories", extra.from());
+    }
+    return paths;
   }
 
   private String unauthorized(String image, BuildConfig c) {
     String registry = c.to() != null ? c.to().registry() : image;
     return "the registry refused the credentials for " + image + " (HTTP 401/403): check the <server> with id '"
-        + registry + "' in settings.xml, image.username/image.password, or your Docker credentials";
+        + registry + "' in settings.xml, image.server, image.username with image.passwordEnv/passwordFile, or your "
+        + "Docker credentials";
   }
 
   private static ImageReference toJib(ImageRef ref) throws InvalidInputException {
@@ -496,17 +552,6 @@ public final class ImageBuilder {
       return ImageReference.parse(ref);
     } catch (InvalidImageReferenceException e) {
       throw new InvalidInputException("not a valid image reference: " + ref);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.slipway.image.build;
 
 import dev.slipway.common.git.GitInfo;
+import dev.slipway.common.git.GitRemotes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,10 @@ public final class OciLabels {
     put(labels, "description", project.description());
     put(labels, "version", project.version());
     put(labels, "url", project.url());
-    String source = project.source() != null ? project.source() : git.map(GitInfo::remoteUrl).orElse(null);
-    put(labels, "source", source == null ? null : publicUrl(source));
+    // only a public URL, never a path of the build machine: the POM's <scm> URL, else the git remote (both already
+    // in their https form without credentials), else nothing
+    String source = GitRemotes.publicUrl(project.source());
+    put(labels, "source", source != null ? source : git.map(GitInfo::remoteUrl).orElse(null));
     git.ifPresent(g -> put(labels, "revision", g.commit()));
     put(labels, "created", created.toString());
     if (project.licenses() != null && !project.licenses().isEmpty()) {
@@ -47,11 +50,5 @@ public final class OciLabels {
     if (value != null && !value.isBlank()) {
       labels.put(P + key, value.strip());
     }
-  }
-
-  /** A remote URL without user-info, and SCM prefixes such as {@code scm:git:} removed. */
-  static String publicUrl(String url) {
-    String u = url.replaceFirst("^scm:[a-z]+:", "");
-    return u.replaceFirst("(?<=://)[^/@]+@", "");
   }
 }

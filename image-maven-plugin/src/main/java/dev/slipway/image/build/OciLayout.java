@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.common.AtomicFiles;
+import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.registry.Digests;
 import dev.slipway.common.registry.MediaTypes;
@@ -40,17 +41,117 @@ public final class OciLayout {
     this.dir = dir;
   }
 
-  /** Starts an empty layout in {@code dir}, removing whatever an earlier build left there. */
-  public static OciLayout create(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
+  /**
+   * The file that marks a directory as a layout image:build wrote. It is written before anything else, so a build
+   * that stopped half-way leaves a directory the next build may still clear.
+   */
+  static final String MARKER = ".slipway-layout";
+  private static final java.util.Set<String> OWN_ENTRIES = java.util.Set.of("oci-layout", "index.json", "blobs", MARKER);
+
+  /**
+   * Starts an empty layout in {@code dir}. A directory that is missing or empty is used as it is; one that holds an
+   * earlier layout of image:build (its marker, and nothing but layout files) is cleared; anything else is refused,
+   * naming {@code parameter} and the directory, and nothing in it is touched: a mistyped {@code -Dimage.layout=.}
+   * must never delete a project.
+   */
+  public static OciLayout create(Path dir, String parameter) throws IOException, InvalidInputException {
+    if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(dir)) {
+        throw new InvalidInputException(parameter + " = " + dir + " is a file, not a directory: the OCI layout needs "
+            + "a directory of its own (a new or empty one)");
+      }
+      List<String> names;
+      try (var list = Files.list(dir)) {
+        names = list.map(p -> p.getFileName().toString()).sorted().toList();
+      }
+      if (!names.isEmpty()) {
+        refuseUnlessOurs(dir, names, parameter);
+        clear(dir, names);
       }
     }
     Files.createDirectories(dir.resolve("blobs/sha256"));
+    AtomicFiles.write(dir.resolve(MARKER), ("{\"writtenBy\":\"dev.slipway:image-maven-plugin\"}\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return new OciLayout(dir);
+  }
+
+  private static void refuseUnlessOurs(Path dir, List<String> names, String parameter) throws IOException,
+      InvalidInputException {
+    String refusal = parameter + " = " + dir + " is not empty and is not an OCI layout that image:build wrote";
+    String advice = ": nothing in it was changed. Point " + parameter + " at a new or empty directory (or remove this "
+        + "one yourself if it is a layout you no longer need)";
+    if (!names.contains(MARKER)) {
+      boolean foreignLayout = names.contains("oci-layout") || names.contains("index.json");
+      throw new InvalidInputException(refusal + (foreignLayout ? " (it is an OCI layout written by another tool)"
+          : " (it holds " + preview(names) + ")") + advice);
+    }
+    List<String> strangers = new ArrayList<>();
+    for (String n : names) {
+      if (!OWN_ENTRIES.contains(n) && !isOwnTemp(n)) {
+        strangers.add(n);
+      }
+    }
+    Path blobs = dir.resolve("blobs");
+    if (Files.isDirectory(blobs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (var list = Files.list(blobs)) {
+        list.map(p -> "blobs/" + p.getFileName()).filter(n -> !n.equals("blobs/sha256")).forEach(strangers::add);
+      }
+      Path sha = blobs.resolve("sha256");
+      if (Files.isDirectory(sha, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var list = Files.list(sha)) {
+          list.filter(p -> !p.getFileName().toString().matches("[0-9a-f]{64}") && !isOwnTemp(p.getFileName().toString())
+                  || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+              .map(p -> "blobs/sha256/" + p.getFileName()).forEach(strangers::add);
+        }
+      }
+    } else if (Files.exists(blobs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      strangers.add("blobs");
+    }
+    if (!strangers.isEmpty()) {
+      throw new InvalidInputException(refusal + " alone (it also holds " + preview(strangers) + ")" + advice);
+    }
+  }
+
+  private static boolean isOwnTemp(String name) {
+    // OciLayout's own blob copies and AtomicFiles' temporaries: ".<name><random>.tmp"
+    return name.startsWith(".") && name.endsWith(".tmp");
+  }
+
+  private static String preview(List<String> names) {
+    return names.size() <= 5 ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
+  }
+
+  /** Removes the layout's own entries (checked by {@link #refuseUnlessOurs}), the marker last. */
+  private static void clear(Path dir, List<String> names) throws IOException {
+    for (String n : names) {
+      if (n.equals(MARKER)) {
+        continue;
+      }
+      Path p = dir.resolve(n);
+      if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var walk = Files.walk(p)) {
+          for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(q);
+          }
+        }
+      } else {
+        Files.delete(p);
+      }
+    }
+    Files.deleteIfExists(dir.resolve(MARKER));
+  }
+
+  /** Removes this layout and its directory (for the staging layout of a push-only build). */
+  public void delete() throws IOException {
+    if (Files.isDirectory(dir)) {
+      List<String> names;
+      try (var list = Files.list(dir)) {
+        names = list.map(p -> p.getFileName().toString()).toList();
+      }
+      clear(dir, names);
+      Files.delete(dir);
+    }
   }
 
   public Path dir() {
@@ -89,8 +190,21 @@ public final class OciLayout {
           }
           Path tmp = Files.createTempFile(dir, ".blob", ".tmp");
           try {
-            Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
-            String actual = Digests.sha256(tmp);
+            // one pass: the digest is taken while the bytes are copied, not by reading the copy again
+            java.security.MessageDigest sha;
+            try {
+              sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException impossible) {
+              throw new IllegalStateException(impossible);
+            }
+            try (var out = Files.newOutputStream(tmp)) {
+              byte[] buffer = new byte[1 << 16];
+              for (int n; (n = tar.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+              }
+            }
+            String actual = "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(digest)) {
               throw new IOException(tarball + ": blob " + name + " has digest " + actual);
             }
@@ -116,6 +230,39 @@ public final class OciLayout {
     }
     entries.add(entry);
     return entry;
+  }
+
+  /**
+   * Adds the image of {@code from} for another platform without building it again: with no base image the
+   * platforms differ only in the {@code architecture} and {@code os} of the image configuration, so the configuration
+   * is copied with those two changed and a manifest written for it over the very same layers.
+   */
+  public Entry addForPlatform(Entry from, String os, String architecture) throws IOException {
+    ObjectNode manifest = (ObjectNode) Json.mapper().readTree(blob(from.digest()).toFile());
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(
+        blob(manifest.path("config").path("digest").asText()).toFile());
+    if (config.hasNonNull("variant") || config.hasNonNull("os.version")) {
+      throw new IOException("cannot derive a platform from an image configuration with a variant or os.version");
+    }
+    config.put("architecture", architecture);
+    config.put("os", os);
+    byte[] configBytes = compact(config);
+    String configDigest = Digests.sha256(configBytes);
+    AtomicFiles.write(blob(configDigest), configBytes);
+    ObjectNode descriptor = (ObjectNode) manifest.path("config");
+    descriptor.put("digest", configDigest);
+    descriptor.put("size", configBytes.length);
+    byte[] manifestBytes = compact(manifest);
+    String manifestDigest = Digests.sha256(manifestBytes);
+    AtomicFiles.write(blob(manifestDigest), manifestBytes);
+    Entry entry = new Entry(os, architecture, manifestDigest, manifestBytes.length);
+    entries.add(entry);
+    return entry;
+  }
+
+  private static byte[] compact(JsonNode node) throws IOException {
+    return Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsBytes(node);
   }
 
   /** The bytes of {@code index.json}: an OCI image index, one manifest per platform. Its sha256 is the image digest. */

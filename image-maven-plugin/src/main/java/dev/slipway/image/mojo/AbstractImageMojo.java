@@ -1,6 +1,9 @@
 package dev.slipway.image.mojo;
 
+import dev.slipway.common.InvalidInputException;
+import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.registry.RegistryCredentials;
 import java.io.File;
@@ -28,13 +31,43 @@ abstract class AbstractImageMojo extends AbstractMojo {
   @Parameter(property = "image.insecureRegistries")
   List<String> insecureRegistries;
 
-  /** Registry user name (prefer a settings.xml server whose id is the registry). */
+  /**
+   * Registry user name, with the password from {@code image.passwordEnv} or {@code image.passwordFile} (or use a
+   * settings.xml server, {@code image.server} or one whose id is the registry).
+   */
   @Parameter(property = "image.username")
   String username;
 
-  /** Registry password; never logged. */
+  /** The name of the environment variable that holds the registry password (never the password itself). */
+  @Parameter(property = "image.passwordEnv")
+  String passwordEnv;
+
+  /** A file that holds the registry password (its first line; surrounding white space is ignored). */
+  @Parameter(property = "image.passwordFile")
+  File passwordFile;
+
+  /** The id of the settings.xml {@code <server>} with the registry login (default: a server whose id is the registry). */
+  @Parameter(property = "image.server")
+  String server;
+
+  /**
+   * Deprecated: the registry password itself, which Maven prints under {@code -X}. Use {@code image.passwordEnv},
+   * {@code image.passwordFile} or a settings.xml server.
+   */
+  @Deprecated
   @Parameter(property = "image.password")
   String password;
+
+  /**
+   * How long a registry may go without answering or taking data before a call fails ({@code 30s}, {@code 2m}); a
+   * slow upload that keeps moving is never cut off.
+   */
+  @Parameter(property = "image.registry.timeout", defaultValue = "30s")
+  String registryTimeout;
+
+  /** How long opening a connection to a registry may take. */
+  @Parameter(property = "image.registry.connectTimeout", defaultValue = "10s")
+  String registryConnectTimeout;
 
   @Parameter(defaultValue = "${project}", readonly = true)
   MavenProject project;
@@ -49,11 +82,14 @@ abstract class AbstractImageMojo extends AbstractMojo {
   SettingsDecrypter decrypter;
 
   /**
-   * Credentials for {@code registry}: image.username/password, SLIPWAY_REGISTRY_USERNAME/PASSWORD, or a settings.xml
-   * server; null when none applies (the registry client then goes anonymous or to Docker's credentials).
+   * Credentials for {@code registry} (see {@link MavenCredentials#resolve(String, MavenCredentials.Parameters, boolean,
+   * Settings, SettingsDecrypter, java.util.Map, Redactor, Log)}); null when none applies (the registry client then goes
+   * anonymous or to Docker's credentials).
    */
-  RegistryCredentials registryCredentials(String registry, Redactor redactor) {
-    return MavenCredentials.resolve(registry, username, password, settings, decrypter, System.getenv(), redactor);
+  RegistryCredentials registryCredentials(String registry, Redactor redactor, Log log) throws InvalidInputException {
+    return MavenCredentials.resolve(registry, new MavenCredentials.Parameters("image", username, passwordEnv,
+            passwordFile == null ? null : passwordFile.toPath(), server, password), true, settings, decrypter,
+        System.getenv(), redactor, log);
   }
 
   /** The insecure-registry list, with comma-separated entries split. */
@@ -61,4 +97,9 @@ abstract class AbstractImageMojo extends AbstractMojo {
     return BuildMojo.split(insecureRegistries);
   }
 
+  /** How this goal reaches registries: plain HTTP for the listed ones, and the timeouts. */
+  RegistryAccess registryAccess() throws InvalidInputException {
+    return RegistryAccess.fromParameters(insecureRegistries(), registryTimeout, "image.registry.timeout",
+        registryConnectTimeout, "image.registry.connectTimeout");
+  }
 }

@@ -28,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.PluginParameterExpressionEvaluator;
+import org.codehaus.plexus.configuration.PlexusConfiguration;
 import org.apache.maven.model.License;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -96,9 +99,12 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.entrypoint")
   List<String> entrypoint;
 
-  /** Environment variables as {@code NAME=value}. */
+  /**
+   * Environment variables: {@code <environment><env>NAME=value</env></environment>}, jib's map form
+   * {@code <environment><NAME>value</NAME></environment>}, or {@code -Dimage.environment=A=1,B=2}.
+   */
   @Parameter(property = "image.environment")
-  List<String> environment;
+  PlexusConfiguration environment;
 
   /** Exposed ports: {@code 8080}, {@code 9000-9002}, {@code 53/udp}. */
   @Parameter(property = "image.ports")
@@ -116,9 +122,15 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.appRoot", defaultValue = "/app")
   String appRoot;
 
-  /** Extra labels as {@code key=value}; they override the derived {@code org.opencontainers.image.*} ones. */
+  /**
+   * Extra labels, overriding the derived {@code org.opencontainers.image.*} ones: {@code <labels><label>key=value
+   * </label></labels>}, jib's map form {@code <labels><key>value</key></labels>}, or {@code -Dimage.labels=k=v,...}.
+   */
   @Parameter(property = "image.labels")
-  List<String> labels;
+  PlexusConfiguration labels;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+  MojoExecution mojoExecution;
 
   /** Directories copied into the image: {@code path} (to {@code /}) or {@code path:/in/image}. */
   @Parameter(property = "image.extraDirectories")
@@ -135,11 +147,27 @@ public class BuildMojo extends AbstractImageMojo {
   @Parameter(property = "image.creationTime")
   String creationTime;
 
-  /** Registry user name for {@code image.from}. */
+  /** Registry user name for {@code image.from}, with the password from image.from.passwordEnv or passwordFile. */
   @Parameter(property = "image.from.username")
   String fromUsername;
 
-  /** Registry password for {@code image.from}; never logged. */
+  /** The name of the environment variable that holds the password for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.passwordEnv")
+  String fromPasswordEnv;
+
+  /** A file that holds the password for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.passwordFile")
+  File fromPasswordFile;
+
+  /** The id of the settings.xml {@code <server>} with the login for {@code image.from}'s registry. */
+  @Parameter(property = "image.from.server")
+  String fromServer;
+
+  /**
+   * Deprecated: the password for {@code image.from} itself, which Maven prints under {@code -X}. Use
+   * {@code image.from.passwordEnv}, {@code image.from.passwordFile} or a settings.xml server.
+   */
+  @Deprecated
   @Parameter(property = "image.from.password")
   String fromPassword;
 
@@ -179,6 +207,13 @@ public class BuildMojo extends AbstractImageMojo {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted", e);
     } catch (IOException | RuntimeException e) {
+      java.nio.file.FileSystemException file = dev.slipway.common.FileProblems.find(e);
+      if (file != null) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        paths.put("image.layout", layout == null ? null : layout.toPath());
+        paths.put("image.workDir", workDir.toPath());
+        throw new MojoExecutionException(redactor.redact(dev.slipway.common.FileProblems.describe(file, paths)), e);
+      }
       throw new MojoExecutionException(redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }
@@ -215,23 +250,36 @@ public class BuildMojo extends AbstractImageMojo {
       (a.isSnapshot() ? snapshots : deps).add(a.getFile().toPath());
     }
 
-    Map<String, String> overrides = keyValues(labels, "image.labels");
+    KeyValueParameter.Evaluator evaluator = evaluator();
+    Map<String, String> overrides = KeyValueParameter.parse(labels, evaluator, "image.labels",
+        KeyValueParameter.LABEL_ITEMS);
     String baseName = "scratch".equals(from.strip()) ? null : from.strip();
     Map<String, String> allLabels = OciLabels.of(projectInfo(), git, created, baseName, null, overrides);
 
     List<BuildConfig.ExtraDirectory> extras = BuildConfig.ExtraDirectory.parse(split(extraDirectories),
         keyValues(extraDirectoryPermissions, "image.extraDirectoryPermissions"), project.getBasedir().toPath());
 
-    List<String> insecure = split(insecureRegistries);
     String registry = target != null ? target.registry() : null;
     return new BuildConfig(from, Platforms.parse(platforms), target, name, allTags, layoutDir, workDir.toPath(),
         Path.of(project.getBuild().getOutputDirectory()), deps, snapshots,
         mainClass != null ? mainClass : manifestMainClass(), list(jvmFlags), list(args), list(entrypoint),
-        keyValues(environment, "image.environment"), split(ports), workingDirectory, user, allLabels, extras,
-        created, appRoot, new LinkedHashSet<>(insecure),
-        registry == null ? null : registryCredentials(registry, redactor),
+        KeyValueParameter.parse(environment, evaluator, "image.environment", KeyValueParameter.ENVIRONMENT_ITEMS),
+        split(ports), workingDirectory, user, allLabels, extras,
+        created, appRoot, registryAccess(),
+        registry == null ? null : registryCredentials(registry, redactor, log),
         baseName == null ? null : MavenCredentials.resolve(ImageRef.parse(from, "image.from").registry(),
-            fromUsername, fromPassword, settings, decrypter, Map.of(), redactor));
+            new MavenCredentials.Parameters("image.from", fromUsername, fromPasswordEnv,
+                fromPasswordFile == null ? null : fromPasswordFile.toPath(), fromServer, fromPassword),
+            false, settings, decrypter, System.getenv(), redactor, log));
+  }
+
+  /** Maven's own parameter evaluation, for the raw configuration of environment and labels. */
+  private KeyValueParameter.Evaluator evaluator() {
+    if (session == null || mojoExecution == null) {
+      return expression -> expression;
+    }
+    PluginParameterExpressionEvaluator maven = new PluginParameterExpressionEvaluator(session, mojoExecution);
+    return maven::evaluate;
   }
 
   private OciLabels.ProjectInfo projectInfo() {

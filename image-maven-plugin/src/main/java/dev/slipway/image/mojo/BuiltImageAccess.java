@@ -1,11 +1,11 @@
 package dev.slipway.image.mojo;
 
-import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.common.registry.RegistryCredentials;
 import dev.slipway.image.sbom.ImageSource;
@@ -13,36 +13,30 @@ import dev.slipway.image.sbom.OciLayoutSource;
 import dev.slipway.image.sbom.RegistrySource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * How the goals after image:build reach the image recorded in image.json: its OCI layout when one was written and
  * is still there, else the registry it was pushed to (credentials as image:build finds them).
  */
 final class BuiltImageAccess {
+  /** The registry login, looked up only when the registry is needed. */
+  @FunctionalInterface
+  interface Credentials {
+    RegistryCredentials forRegistry(String registry) throws InvalidInputException;
+  }
+
   private final BuiltImage image;
   private final String imageJson;
-  private final List<String> insecureRegistries;
-  private final String username;
-  private final String password;
-  private final Settings settings;
-  private final SettingsDecrypter decrypter;
-  private final Redactor redactor;
+  private final RegistryAccess access;
+  private final Credentials credentials;
   private final Log log;
   private RegistryClient client;
 
-  BuiltImageAccess(BuiltImage image, String imageJson, List<String> insecureRegistries, String username,
-      String password, Settings settings, SettingsDecrypter decrypter, Redactor redactor, Log log) {
+  BuiltImageAccess(BuiltImage image, String imageJson, RegistryAccess access, Credentials credentials, Log log) {
     this.image = image;
     this.imageJson = imageJson;
-    this.insecureRegistries = insecureRegistries;
-    this.username = username;
-    this.password = password;
-    this.settings = settings;
-    this.decrypter = decrypter;
-    this.redactor = redactor;
+    this.access = access;
+    this.credentials = credentials;
     this.log = log;
   }
 
@@ -61,11 +55,7 @@ final class BuiltImageAccess {
   RegistryClient client() throws InvalidInputException {
     if (client == null) {
       ImageRef ref = ImageRef.parse(image.repository(), imageJson + " /repository");
-      boolean insecure = insecureRegistries != null && insecureRegistries.stream().map(String::strip)
-          .anyMatch(r -> r.equals(ref.registry()));
-      RegistryCredentials credentials = MavenCredentials.resolve(ref.registry(), username, password, settings,
-          decrypter, System.getenv(), redactor);
-      client = ref.client(credentials, insecure, log);
+      client = ref.client(credentials.forRegistry(ref.registry()), access, log);
     }
     return client;
   }

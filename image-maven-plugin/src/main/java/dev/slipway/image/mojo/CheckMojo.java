@@ -84,14 +84,22 @@ public class CheckMojo extends AbstractImageMojo {
           split(requiredLabels), split(platforms == null ? null : List.of(platforms)), split(ports),
           image.baseImage() == null ? null : image.baseImage().reference(),
           Severity.parseOverrides(severities, "image.check.severities"));
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), decrypter, redactor, log);
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+          registry -> registryCredentials(registry, redactor, log), log);
       new ImageCheck(access.source(), log).run(image.repository(), image.digest(), config, report.toPath());
     } catch (PolicyViolationException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException | IllegalStateException e) {
+      java.nio.file.FileSystemException file = dev.slipway.common.FileProblems.find(e);
+      if (file != null) {
+        java.util.Map<String, java.nio.file.Path> paths = new java.util.LinkedHashMap<>();
+        paths.put("image.check.report", report.toPath());
+        paths.put("image.workDir", workDir.toPath());
+        throw new MojoExecutionException("image:check failed: "
+            + redactor.redact(dev.slipway.common.FileProblems.describe(file, paths)), e);
+      }
       throw new MojoExecutionException("image:check failed: " + redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }

@@ -33,7 +33,7 @@ import org.eclipse.aether.RepositorySystem;
 
 /**
  * Writes the SBOM of the image that {@code image:build} built: CycloneDX 1.6 (JSON, optionally XML) and optionally
- * SPDX 2.3 JSON, listing the operating system packages found in the image layers (dpkg, apk) and the Maven
+ * SPDX 2.3 JSON, listing the operating system packages found in the image layers (dpkg, apk, rpm) and the Maven
  * application with its runtime dependencies. The files are attached to the project (classifier {@code cyclonedx} /
  * {@code spdx}) and, when the image was pushed, to the image in the registry as OCI artifacts with the image as
  * {@code subject}.
@@ -112,8 +112,8 @@ public class SbomMojo extends AbstractImageMojo {
       BuiltImage image = BuiltImage.read(imageJson.toPath());
       Set<SbomFormat> formatSet = SbomFormat.parseList(formats, "image.sbom.formats");
       Instant timestamp = OutputTimestamp.parse(outputTimestamp, "project.build.outputTimestamp", Instant.now());
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), insecureRegistries, username,
-          password, session.getSettings(), decrypter, redactor, log);
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+          registry -> registryCredentials(registry, redactor, log), log);
       ImageSource source = access.source();
       MavenApplicationReader maven = new MavenApplicationReader(repositorySystem, session.getRepositorySession(),
           project.getRemoteProjectRepositories(), log);
@@ -144,6 +144,15 @@ public class SbomMojo extends AbstractImageMojo {
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException | IllegalStateException e) {
+      java.nio.file.FileSystemException file = dev.slipway.common.FileProblems.find(e);
+      if (file != null) {
+        java.util.Map<String, java.nio.file.Path> paths = new java.util.LinkedHashMap<>();
+        paths.put("image.sbom.outputDirectory", outputDirectory.toPath());
+        paths.put("image.sbom.layerCacheDirectory", layerCacheDirectory == null ? null : layerCacheDirectory.toPath());
+        paths.put("image.workDir", workDir.toPath());
+        throw new MojoExecutionException("image:sbom failed: "
+            + redactor.redact(dev.slipway.common.FileProblems.describe(file, paths)), e);
+      }
       throw new MojoExecutionException("image:sbom failed: " + redactor.redact(String.valueOf(e.getMessage())), e);
     }
   }

@@ -19,6 +19,10 @@ import dev.slipway.image.sign.SignResult;
 import dev.slipway.image.sign.SigningException;
 import dev.slipway.image.sign.SigstoreJavaKeyless;
 import dev.slipway.image.sign.Statements;
+import dev.slipway.image.sign.RekorV1Client;
+import dev.slipway.image.sign.TransparencyLog;
+import java.net.URI;
+import java.time.Duration;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,11 +88,35 @@ public class SignMojo extends AbstractImageMojo {
   @Parameter(property = "image.sign.signingConfig")
   File signingConfig;
 
-  /** An OIDC identity token (audience {@code sigstore}); prefer the {@code SIGSTORE_ID_TOKEN} variable. Never logged. */
+  /**
+   * Deprecated: the OIDC identity token itself, which Maven prints with {@code -X}. Use
+   * {@code image.sign.identityTokenEnv}, {@code image.sign.identityTokenFile} or {@code image.sign.identityTokenServer}.
+   */
+  @Deprecated
   @Parameter(property = "image.sign.identityToken")
   String identityToken;
 
-  /** Key mode: an EC P-256 PKCS#8 PEM file, or {@code awskms:///arn:aws:kms:REGION:ACCOUNT:key/ID}. */
+  /** The environment variable holding an OIDC identity token (audience {@code sigstore}). */
+  @Parameter(property = "image.sign.identityTokenEnv", defaultValue = "SIGSTORE_ID_TOKEN")
+  String identityTokenEnv;
+
+  /** A file holding an OIDC identity token (e.g. one a CI step wrote). */
+  @Parameter(property = "image.sign.identityTokenFile")
+  File identityTokenFile;
+
+  /** A settings.xml server id whose password is an OIDC identity token (Maven-encrypted passwords work). */
+  @Parameter(property = "image.sign.identityTokenServer")
+  String identityTokenServer;
+
+  /**
+   * Key mode: a Rekor v1 transparency log to record signatures and attestations in, as cosign does by default
+   * (e.g. {@code https://rekor.sigstore.dev}). Without it {@code cosign verify --key} needs
+   * {@code --insecure-ignore-tlog=true}.
+   */
+  @Parameter(property = "image.sign.rekorUrl")
+  String rekorUrl;
+
+  /** Key mode: an EC P-256 PEM file, cosign's {@code cosign.key}, or {@code awskms:///arn:aws:kms:REGION:ACCOUNT:key/ID}. */
   @Parameter(property = "image.sign.key")
   String key;
 
@@ -170,10 +198,7 @@ public class SignMojo extends AbstractImageMojo {
       image = ImageRef.parse(built.repository() + "@" + built.digest(), imageJson + " /reference");
     }
 
-    SignConfig.TokenSource token = SignConfig.tokenSource(identityToken, env);
-    if (token instanceof SignConfig.TokenSource.Explicit explicit) {
-      redactor.add(explicit.token());
-    }
+    SignConfig.TokenSource token = SignConfig.tokenSource(explicitToken(env, redactor), env);
     redactor.add(env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
     boolean haveKey = key != null && !key.isBlank();
     SignConfig.Mode requested = switch (mode == null ? "auto" : mode.strip().toLowerCase(Locale.ROOT)) {
@@ -207,10 +232,82 @@ public class SignMojo extends AbstractImageMojo {
     }
 
     String registry = image.registry();
-    boolean insecure = BuildMojo.split(insecureRegistries).contains(registry);
+    boolean insecure = registryAccess().isInsecure(registry);
     return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
         BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
-        MavenCredentials.resolve(registry, username, password, settings, decrypter, env, redactor), insecure);
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), insecure,
+        chosen == SignConfig.Mode.KEY ? rekor() : null);
+  }
+
+  private TransparencyLog rekor() throws InvalidInputException {
+    if (rekorUrl == null || rekorUrl.isBlank()) {
+      return null;
+    }
+    try {
+      URI uri = URI.create(rekorUrl.strip());
+      if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+        throw new IllegalArgumentException("no http(s) host");
+      }
+      return new RekorV1Client(uri, Duration.ofSeconds(60));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("image.sign.rekorUrl = '" + rekorUrl + "' is not a URL (expected e.g. "
+          + "https://rekor.sigstore.dev)");
+    }
+  }
+
+  /**
+   * The OIDC token named by configuration, first found: {@code image.sign.identityTokenFile},
+   * {@code image.sign.identityTokenServer}, the deprecated {@code image.sign.identityToken} (with a warning), the
+   * variable named by {@code image.sign.identityTokenEnv}. Every token found is added to the redactor.
+   */
+  SignConfig.TokenSource.Explicit explicitToken(Map<String, String> env, Redactor redactor)
+      throws InvalidInputException {
+    SignConfig.TokenSource.Explicit found = null;
+    if (identityTokenFile != null) {
+      try {
+        String t = Files.readString(identityTokenFile.toPath()).strip();
+        if (t.isEmpty()) {
+          throw new InvalidInputException("image.sign.identityTokenFile: " + identityTokenFile + " is empty");
+        }
+        found = new SignConfig.TokenSource.Explicit(t, "image.sign.identityTokenFile " + identityTokenFile);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new InvalidInputException("image.sign.identityTokenFile: " + identityTokenFile + " does not exist");
+      } catch (IOException e) {
+        throw new InvalidInputException("image.sign.identityTokenFile: cannot read " + identityTokenFile + " ("
+            + e.getClass().getSimpleName() + ")");
+      }
+    } else if (identityTokenServer != null && !identityTokenServer.isBlank()) {
+      Server server = settings == null ? null : settings.getServer(identityTokenServer);
+      if (server == null) {
+        throw new InvalidInputException("image.sign.identityTokenServer = '" + identityTokenServer
+            + "': no such <server> in settings.xml");
+      }
+      Server decrypted = MavenCredentials.decrypt(server, decrypter);
+      if (decrypted.getPassword() == null || decrypted.getPassword().isBlank()) {
+        throw new InvalidInputException("image.sign.identityTokenServer = '" + identityTokenServer
+            + "': the server has no <password> (it holds the token)");
+      }
+      found = new SignConfig.TokenSource.Explicit(decrypted.getPassword().strip(),
+          "settings.xml server " + identityTokenServer);
+    } else if (identityToken != null && !identityToken.isBlank()) {
+      getLog().warn("image.sign.identityToken is deprecated: Maven prints parameter values with -X. Pass the token "
+          + "through the environment variable named by image.sign.identityTokenEnv (default SIGSTORE_ID_TOKEN), "
+          + "a file (image.sign.identityTokenFile) or a settings.xml server (image.sign.identityTokenServer)");
+      found = new SignConfig.TokenSource.Explicit(identityToken.strip(), "image.sign.identityToken (deprecated)");
+    } else {
+      String name = identityTokenEnv == null || identityTokenEnv.isBlank() ? "SIGSTORE_ID_TOKEN"
+          : identityTokenEnv.strip();
+      String fromEnv = env.get(name);
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        found = new SignConfig.TokenSource.Explicit(fromEnv.strip(), name);
+      }
+    }
+    if (found != null) {
+      redactor.add(found.token());
+    }
+    // a deprecated parameter's value is redacted even when another source wins
+    redactor.add(identityToken);
+    return found;
   }
 
   private SignConfig.Instance instance() throws InvalidInputException {

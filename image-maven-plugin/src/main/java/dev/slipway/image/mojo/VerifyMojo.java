@@ -35,8 +35,10 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 /**
  * Verifies that an image digest is signed by the expected identity (keyless: certificate identity, exact or regex,
  * and OIDC issuer) or key, and optionally that attestations of given predicate types exist. Fails with the reason
- * (no signature, wrong identity, digest mismatch, bad chain, bad signature, missing attestation) and writes the
- * verified digest to {@code target/slipway/verified.json} for the deploy plugin. Runs without a project:
+ * (no signature, wrong identity, digest mismatch, bad chain, bad signature, missing attestation, missing tlog entry)
+ * and writes {@code target/slipway/verified.json} either way (verdict PASS or FAIL, and the digest) for the deploy
+ * plugin. Reads cosign v3 bundle referrers (through the OCI referrers API, else the {@code sha256-<hex>} tag), cosign's
+ * {@code .sig} and {@code .att} tags, and bundles attached by other Sigstore tools. Runs without a project:
  * {@code mvn dev.slipway:image-maven-plugin:verify -Dimage.ref=...}.
  */
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
@@ -66,7 +68,7 @@ public class VerifyMojo extends AbstractImageMojo {
   @Parameter(property = "image.verify.issuer")
   String issuer;
 
-  /** Key mode: the signer's public key, a PEM file ({@code -----BEGIN PUBLIC KEY-----}). */
+  /** Key mode: the signer's public key, a PEM file ({@code -----BEGIN PUBLIC KEY-----}, e.g. cosign's {@code cosign.pub}). */
   @Parameter(property = "image.verify.publicKey")
   File publicKey;
 
@@ -74,9 +76,20 @@ public class VerifyMojo extends AbstractImageMojo {
   @Parameter(property = "image.verify.instance", defaultValue = "public-good")
   String instance;
 
-  /** Keyless on a private Sigstore: its {@code trusted_root.json}. */
+  /**
+   * A private Sigstore's {@code trusted_root.json}: keyless, the whole trust; key mode, the Rekor keys that
+   * transparency log entries are checked against.
+   */
   @Parameter(property = "image.verify.trustedRoot")
   File trustedRoot;
+
+  /**
+   * Key mode: refuse a signature or attestation without a transparency log entry verified against
+   * {@code image.verify.trustedRoot}, as {@code cosign verify --key} does unless {@code --insecure-ignore-tlog}.
+   * (Keyless signatures always need their log entry.)
+   */
+  @Parameter(property = "image.verify.requireTlog", defaultValue = "false")
+  boolean requireTlog;
 
   /**
    * Attestation predicate types that must exist and verify: URIs, or {@code cyclonedx} / {@code slsa-provenance}.
@@ -120,9 +133,16 @@ public class VerifyMojo extends AbstractImageMojo {
       throw new InvalidInputException("give either image.verify.publicKey (key signatures) or image.verify.identity/"
           + "identityRegex + image.verify.issuer (keyless), not both");
     }
+    if (trustedRoot != null && !trustedRoot.isFile()) {
+      throw new InvalidInputException("image.verify.trustedRoot: " + trustedRoot + " does not exist");
+    }
     if (publicKey != null) {
+      if (requireTlog && trustedRoot == null) {
+        throw new InvalidInputException("image.verify.requireTlog needs image.verify.trustedRoot: the trusted root "
+            + "whose Rekor keys the transparency log entries are checked against");
+      }
       policy = new VerifyConfig.Key(PublicKeys.load(publicKey.toPath(), "image.verify.publicKey"),
-          publicKey.getName());
+          publicKey.getName(), trustedRoot == null ? null : trustedRoot.toPath(), requireTlog);
     } else {
       if ((identity == null) == (identityRegex == null) || issuer == null) {
         throw new InvalidInputException("image:verify needs who must have signed: image.verify.identity (exact) or "
@@ -143,9 +163,6 @@ public class VerifyMojo extends AbstractImageMojo {
         default -> throw new InvalidInputException("image.verify.instance = '" + instance
             + "': expected public-good or staging (or set image.verify.trustedRoot)");
       };
-      if (trustedRoot != null && !trustedRoot.isFile()) {
-        throw new InvalidInputException("image.verify.trustedRoot: " + trustedRoot + " does not exist");
-      }
       policy = new VerifyConfig.Keyless(identity, identityRegex, issuer,
           trustedRoot != null ? SignConfig.Instance.CUSTOM : inst, trustedRoot == null ? null : trustedRoot.toPath());
     }
@@ -167,7 +184,8 @@ public class VerifyMojo extends AbstractImageMojo {
     // without a POM Maven leaves ${project.build.directory} uninterpolated: use ./target/slipway
     Path out = workDir.getPath().contains("${")
         ? Path.of(session.getExecutionRootDirectory(), "target", "slipway") : workDir.toPath();
-    return new VerifyConfig(image, policy, predicates, out, registryCredentials(registry, redactor),
-        BuildMojo.split(insecureRegistries).contains(registry));
+    return new VerifyConfig(image, policy, predicates, out,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)),
+        registryAccess().isInsecure(registry));
   }
 }

@@ -4,6 +4,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.common.registry.RegistryCredentials;
 
@@ -34,6 +35,11 @@ public record ImageRef(String registry, String repository, String tag, String di
   /** A registry client for this reference's repository. */
   public RegistryClient client(RegistryCredentials credentials, boolean insecure, Log log) {
     return new RegistryClient(registry, repository, credentials, insecure, log);
+  }
+
+  /** A registry client for this reference's repository, reaching the registry as {@code access} says. */
+  public RegistryClient client(RegistryCredentials credentials, RegistryAccess access, Log log) {
+    return access.client(registry, repository, credentials, log);
   }
 
   /** {@code registry/repository}, without tag or digest. */

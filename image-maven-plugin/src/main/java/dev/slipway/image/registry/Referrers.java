@@ -26,7 +26,9 @@ import java.util.Optional;
  * {@code sha256-<hex of the subject>} listing every referrer (the spec's "referrers tag schema"). This class always
  * writes that tag, which is correct for every registry: registries with the API ignore it, clients without the API
  * read it. Updating the tag is read-modify-write; two builds attaching to the same digest at the same instant could
- * lose one entry (the artifact manifest itself stays pushed), which is the spec's documented trade-off.
+ * lose one entry (the artifact manifest itself stays pushed), which is the spec's documented trade-off. Finding
+ * referrers asks the registry's referrers API first, which lists what any tool pushed, and reads the tag only where
+ * the registry has no such API.
  */
 public final class Referrers {
   /** The {@code {}} blob every artifact manifest uses as its config. */
@@ -99,11 +101,31 @@ public final class Referrers {
 
   /** The referrers of {@code subjectDigest}, all of them if {@code artifactType} is null, else only that type. */
   public List<Referrer> list(String subjectDigest, String artifactType) throws IOException {
+    return find(subjectDigest, artifactType).referrers();
+  }
+
+  /** Referrers and where they were found: the registry's referrers API or the {@code sha256-<hex>} tag. */
+  public record Listing(List<Referrer> referrers, String source) {}
+
+  /**
+   * Finds the referrers of {@code subjectDigest} the way OCI 1.1 clients do: the referrers API
+   * ({@code GET /v2/<name>/referrers/<digest>}) where the registry has it, which lists what any tool pushed; else the
+   * referrers tag schema ({@code sha256-<hex>}), which lists what tools without the API recorded there.
+   */
+  public Listing find(String subjectDigest, String artifactType) throws IOException {
+    Optional<RegistryClient.Manifest> api = client.referrers(subjectDigest);
+    if (api.isPresent()) {
+      return new Listing(entries(api.get().json(), artifactType), "the referrers API");
+    }
     Optional<RegistryClient.Descriptor> head = client.headManifest(tagFor(subjectDigest));
     if (head.isEmpty()) {
-      return List.of();
+      return new Listing(List.of(), "the " + tagFor(subjectDigest) + " tag (absent)");
     }
-    JsonNode index = client.getManifest(tagFor(subjectDigest)).json();
+    return new Listing(entries(client.getManifest(tagFor(subjectDigest)).json(), artifactType),
+        "the " + tagFor(subjectDigest) + " tag");
+  }
+
+  private static List<Referrer> entries(JsonNode index, String artifactType) {
     List<Referrer> out = new ArrayList<>();
     for (JsonNode m : index.path("manifests")) {
       String type = m.path("artifactType").asText(null);

@@ -16,7 +16,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.cyclonedx.model.Bom;
+import org.cyclonedx.model.BomReference;
 import org.cyclonedx.model.Component;
+import org.cyclonedx.model.Composition;
 import org.cyclonedx.model.Dependency;
 import org.cyclonedx.model.Hash;
 import org.cyclonedx.model.License;
@@ -33,15 +35,20 @@ import org.cyclonedx.util.LicenseResolver;
  *
  * <p>Shape: {@code metadata.component} is the image (type container, name = repository, version = the digest users
  * pull) with one nested container component per platform (version = that platform's manifest digest). The
- * components are the operating system of each platform (type operating-system), its packages (deb/apk purls, one
- * component per purl; a package present on several platforms, e.g. {@code arch=all}, is listed once and carries one
- * {@code slipway:platform} property per platform) and the Maven application with its runtime dependencies.
+ * components are the operating system of each platform (type operating-system), its packages (deb/apk/rpm purls,
+ * one component per purl; a package present on several platforms, e.g. {@code arch=all}, is listed once and carries
+ * one {@code slipway:platform} property per platform; each carries Trivy's {@code aquasecurity:trivy:SrcName} /
+ * {@code SrcVersion} source-package properties), JVMs installed from tarballs, and the Maven application with its
+ * runtime dependencies. A platform whose package database could not be read carries {@code slipway:warning}
+ * properties and is named in an {@code incomplete} composition.
  * {@code dependencies} links image → platforms → OS + packages + application → the Maven dependency tree.
  * The serial number is a name-based UUID of the image digest and application, so the same build gives the same
  * document, and the timestamp is the build's output timestamp.
  */
 public final class CycloneDxBuilder {
   static final String PLATFORM_PROPERTY = "slipway:platform";
+  static final String WARNING_PROPERTY = "slipway:warning";
+  static final String TRIVY = "aquasecurity:trivy:";
 
   private final Map<String, LicenseChoice> licenseCache = new HashMap<>();
 
@@ -77,6 +84,7 @@ public final class CycloneDxBuilder {
 
     Map<String, Component> components = new LinkedHashMap<>();
     Map<String, Set<String>> edges = new LinkedHashMap<>();
+    List<Composition> compositions = new ArrayList<>();
     edges.put(image.getBomRef(), new LinkedHashSet<>());
 
     String appRef = null;
@@ -124,6 +132,26 @@ public final class CycloneDxBuilder {
         platformDeps.add(ref);
         edges.computeIfAbsent(ref, k -> new LinkedHashSet<>());
       }
+      for (JvmRelease jvm : pc.jvms()) {
+        String ref = jvm.purl() + "#" + jvm.path();
+        Component c = components.computeIfAbsent(ref, r -> jvmComponent(jvm, r));
+        c.addProperty(new Property(PLATFORM_PROPERTY, p.id()));
+        platformDeps.add(ref);
+        edges.computeIfAbsent(ref, k -> new LinkedHashSet<>());
+      }
+      if (!pc.warnings().isEmpty()) {
+        // the platform's inventory is known to be incomplete: say so in the standard way, and why in properties
+        for (String warning : pc.warnings()) {
+          pcomp.addProperty(new Property(WARNING_PROPERTY, warning));
+        }
+        Composition incomplete = new Composition();
+        incomplete.setAggregate(Composition.Aggregate.INCOMPLETE);
+        incomplete.addAssembly(new BomReference(pcomp.getBomRef()));
+        compositions.add(incomplete);
+      }
+    }
+    if (!compositions.isEmpty()) {
+      bom.setCompositions(compositions);
     }
 
     bom.setComponents(new ArrayList<>(components.values()));
@@ -204,10 +232,36 @@ public final class CycloneDxBuilder {
     } else if (!pkg.licenses().isEmpty()) {
       c.setLicenses(osLicenses(pkg.licenses().get(0)));
     }
-    if (pkg.source() != null && !pkg.source().equals(pkg.name())) {
-      c.addProperty(new Property("slipway:package:source", pkg.source()));
+    // Trivy reads the source package from these properties (its own CycloneDX output writes them), and without
+    // them it would look Debian, Alpine and RPM advisories up under the binary package's name
+    OsPackage.TrivySource src = pkg.trivySource();
+    c.addProperty(new Property(TRIVY + "SrcName", src.name()));
+    c.addProperty(new Property(TRIVY + "SrcVersion", src.version()));
+    if (!src.release().isEmpty()) {
+      c.addProperty(new Property(TRIVY + "SrcRelease", src.release()));
+    }
+    if (src.epoch() != 0) {
+      c.addProperty(new Property(TRIVY + "SrcEpoch", Integer.toString(src.epoch())));
     }
     c.addProperty(new Property("slipway:package:database", pkg.database()));
+    return c;
+  }
+
+  private static Component jvmComponent(JvmRelease jvm, String ref) {
+    Component c = new Component();
+    c.setType(Component.Type.LIBRARY);
+    c.setName(jvm.product());
+    c.setVersion(jvm.version());
+    c.setPurl(jvm.purl());
+    c.setBomRef(ref);
+    c.setCpe(jvm.cpe());
+    if (jvm.implementor() != null && !jvm.implementor().isBlank()) {
+      OrganizationalEntity supplier = new OrganizationalEntity();
+      supplier.setName(jvm.implementor());
+      c.setSupplier(supplier);
+      c.setDescription(jvm.implementor() + " " + (jvm.imageType().isBlank() ? "JVM" : jvm.imageType()));
+    }
+    c.addProperty(new Property("slipway:package:database", jvm.path()));
     return c;
   }
 

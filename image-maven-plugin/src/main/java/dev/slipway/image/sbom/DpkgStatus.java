@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * dpkg's database: {@code var/lib/dpkg/status} and the one-file-per-package {@code var/lib/dpkg/status.d/*} of
@@ -13,10 +15,15 @@ import java.util.Set;
  * separated by blank lines). A package counts as present when its {@code Status} state leaves its files on disk
  * (installed, or configured-but-for-triggers, unpacked or half-configured); {@code config-files} and
  * {@code not-installed} entries are history, not content. Stanzas without a Status field (status.d) are present.
+ *
+ * <p>dpkg writes a {@code Source} field only when the source package differs from the binary one, by name
+ * ({@code Source: glibc}) or version ({@code Source: gcc-12 (12.2.0-14)}); it becomes the purl's {@code upstream}
+ * qualifier as written ({@code glibc}, {@code gcc-12@12.2.0-14}), as Syft does.
  */
 public final class DpkgStatus {
   private static final Set<String> PRESENT_STATES =
       Set.of("installed", "triggers-pending", "triggers-awaited", "half-configured", "unpacked");
+  private static final Pattern SOURCE = Pattern.compile("(\\S+)(?:\\s+\\((.*)\\))?\\s*");
 
   private DpkgStatus() {}
 
@@ -67,18 +74,26 @@ public final class DpkgStatus {
           continue;
         }
       }
-      String source = s.get("Source");
-      if (source != null) {
-        int paren = source.indexOf(' ');
-        source = paren > 0 ? source.substring(0, paren) : source;
+      String source = null;
+      String sourceVersion = null;
+      String upstream = null;
+      String sourceField = s.get("Source");
+      if (sourceField != null && !sourceField.isBlank()) {
+        Matcher m = SOURCE.matcher(sourceField.strip());
+        if (m.matches()) {
+          source = m.group(1);
+          sourceVersion = m.group(2) == null || m.group(2).isBlank() ? null : m.group(2).strip();
+          upstream = sourceVersion == null ? source : source + "@" + sourceVersion;
+        }
       }
       String description = s.get("Description");
       if (description != null) {
         int nl = description.indexOf('\n');
         description = nl > 0 ? description.substring(0, nl) : description;
       }
-      out.add(new OsPackage("deb", os.namespace("debian"), name, version, s.get("Architecture"),
-          os.debDistro(), List.of(), source, s.get("Maintainer"), s.get("Homepage"), description, database));
+      out.add(new OsPackage("deb", os.namespace("debian"), name, version, null, s.get("Architecture"),
+          os.distro(), List.of(), source, sourceVersion, upstream, s.get("Maintainer"), s.get("Homepage"),
+          description, database));
     }
     return out;
   }

@@ -204,8 +204,11 @@ public final class ImageSbom {
     String osName = os.os() == null ? "no os-release" : os.os().prettyName() != null ? os.os().prettyName()
         : os.os().id() + " " + os.os().versionId();
     log.info(p.id() + ": " + p.layers().size() + " layers, " + osName + ", " + os.packages().size()
-        + " OS packages");
-    return new SbomContent.PlatformContent(p, os.os(), os.packages());
+        + " OS packages" + (os.jvms().isEmpty() ? "" : ", " + os.jvms().size() + " JVM installation(s)"));
+    for (String warning : os.warnings()) {
+      log.warn(p.id() + ": " + warning);
+    }
+    return new SbomContent.PlatformContent(p, os.os(), os.packages(), os.jvms(), os.warnings());
   }
 
   static byte[] cycloneDxJson(Bom bom) throws IOException {

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 public final class LayerCache {
   /** Bump when {@link OsPackages#WANTED}, {@link OsPackages#REDUCE} or {@link LayerFiles.Delta} change. */
-  static final String FORMAT = "v2";
+  static final String FORMAT = "v3";
 
   private final Path dir;
   private final Log log;

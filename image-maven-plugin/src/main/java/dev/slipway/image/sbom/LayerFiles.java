@@ -183,6 +183,11 @@ public final class LayerFiles {
     return out;
   }
 
+  /** Every kept path, sorted. */
+  public List<String> paths() {
+    return new ArrayList<>(files.keySet());
+  }
+
   static String resolveLink(String path, String target) {
     String base = target.startsWith("/") ? "" : path.substring(0, Math.max(0, path.lastIndexOf('/')));
     List<String> parts = new ArrayList<>();

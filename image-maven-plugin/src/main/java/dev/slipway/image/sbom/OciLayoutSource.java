@@ -73,6 +73,11 @@ public final class OciLayoutSource implements ImageSource {
     }
   }
 
+  /** Where the blob at {@code digest} lives (it may not exist). */
+  public Path blobPath(String digest) {
+    return blob(digest);
+  }
+
   private Path blob(String digest) {
     return dir.resolve("blobs").resolve("sha256").resolve(Digests.hex(digest));
   }

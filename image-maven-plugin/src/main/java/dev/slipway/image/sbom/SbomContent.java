@@ -18,10 +18,22 @@ public record SbomContent(String repository, List<String> tags, ResolvedImage im
     platforms = List.copyOf(platforms);
   }
 
-  /** What one platform's layers hold. */
-  public record PlatformContent(ResolvedImage.Platform platform, OsRelease os, List<OsPackage> packages) {
+  /**
+   * What one platform's layers hold.
+   *
+   * @param jvms JVM installations no OS package owns (tarball JDKs/JREs)
+   * @param warnings package databases that could not be read (fully): the inventory of this platform is incomplete
+   */
+  public record PlatformContent(ResolvedImage.Platform platform, OsRelease os, List<OsPackage> packages,
+      List<JvmRelease> jvms, List<String> warnings) {
     public PlatformContent {
       packages = List.copyOf(packages);
+      jvms = jvms == null ? List.of() : List.copyOf(jvms);
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public PlatformContent(ResolvedImage.Platform platform, OsRelease os, List<OsPackage> packages) {
+      this(platform, os, packages, List.of(), List.of());
     }
   }
 }

@@ -6,44 +6,64 @@ import dev.sigstore.TrustedRootProvider;
 import dev.sigstore.VerificationOptions;
 import dev.sigstore.bundle.Bundle;
 import dev.sigstore.strings.StringMatcher;
+import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
+import dev.slipway.common.image.VerifiedImage;
 import dev.slipway.common.registry.Digests;
+import dev.slipway.common.registry.RegistryClient;
 import dev.slipway.image.registry.ImageRef;
 import dev.slipway.image.registry.Referrers;
-import dev.slipway.common.registry.RegistryClient;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Verifies that an image digest is signed as a policy demands, and that required attestations exist, then writes
- * {@code verified.json} (the digest a deployment may use). Keyless signatures are checked from their Sigstore bundle
- * referrer with sigstore-java's {@code KeylessVerifier} (certificate chain, SCT, Rekor inclusion proof and SET, the
- * signature, identity and issuer); key signatures from cosign's {@code .sig} tag or the bundle referrer with the JCA.
- * In both modes the signed payload must name exactly this digest.
+ * Verifies that an image digest is signed as a policy demands, and that required attestations exist, whoever wrote
+ * them (Slipway, cosign v2 or v3, {@code @sigstore/oci} as GitHub's attest action uses it), then writes
+ * {@code verified.json}: {@code PASS} with the digest and what satisfied the policy, or {@code FAIL} with the reason.
+ *
+ * <p>Where signatures are looked for, in cosign v3's order:
+ * <ol>
+ *   <li>Sigstore bundle referrers of the digest, from the registry's OCI 1.1 referrers API where it has one, else the
+ *       {@code sha256-<hex>} referrers tag. As cosign v3 reads them: a referrer must have exactly one layer, a bundle
+ *       (v0.3 or later) holding a DSSE envelope of an in-toto statement whose subject is the digest. A statement of
+ *       predicate type {@value Statements#COSIGN_SIGN_V1} is a signature; any other predicate type is an attestation
+ *       and never counts as a signature (cosign v3 itself would accept it as one).</li>
+ *   <li>cosign's legacy {@code sha256-<hex>.sig} layers (simple-signing payloads naming the digest) and
+ *       {@code .att} layers (DSSE envelopes).</li>
+ * </ol>
+ * Keyless bundles are verified by sigstore-java's {@code KeylessVerifier} (chain, SCT, Rekor proof, signature,
+ * identity, issuer); keyless legacy layers by {@link CosignLegacyVerifier}; key signatures with the JCA, and their
+ * Rekor entries against the trusted root when one is given.
  */
 public final class ImageVerifier {
-  /** The result, as written to {@code verified.json}. */
-  public record Verified(int schemaVersion, String reference, String repository, String digest, String verifiedAt,
-      String mode, String identity, String issuer, String keyId, String signature, List<String> predicateTypes) {}
+  public static final String FORMAT_V3 = "cosign-v3-bundle";
+  public static final String FORMAT_SIG = "cosign-sig";
+  public static final String FORMAT_ATT = "cosign-att";
+  static final String BUNDLE_MEDIA_PREFIX = "application/vnd.dev.sigstore.bundle";
 
-  /** One signature found for the digest: the payload it signs and where it came from. */
-  private record Candidate(String source, byte[] payload, byte[] signature, byte[] bundleJson,
-      Map<String, String> annotations) {}
+  /** A bundle referrer read back: where, the bundle, its DSSE envelope and in-toto statement. */
+  private record BundleReferrer(String source, byte[] bundleJson, JsonNode bundle, Dsse.Envelope envelope,
+      JsonNode statement, String predicateType, String digestProblem) {}
+
+  /** What the registry holds for the digest. */
+  private record Discovered(List<BundleReferrer> signatures, List<BundleReferrer> attestations,
+      List<CosignLayout.Layer> sigLayers, List<CosignLayout.Layer> attLayers, List<String> skipped, String source) {}
 
   private final Log log;
 
@@ -51,7 +71,11 @@ public final class ImageVerifier {
     this.log = log;
   }
 
-  public Verified verify(VerifyConfig config) throws IOException, VerificationException, SigningException {
+  /**
+   * Verifies, writes {@code verified.json} either way, and returns the PASS record or throws the failure (whose
+   * reason and message the FAIL record repeats).
+   */
+  public VerifiedImage verify(VerifyConfig config) throws IOException, VerificationException, SigningException {
     ImageRef ref = config.image();
     RegistryClient client = ref.client(config.credentials(), config.insecureRegistry(), log);
     String digest = ref.digest();
@@ -60,152 +84,255 @@ public final class ImageVerifier {
       log.info("Resolved " + ref + " to " + digest);
     }
     String where = ref.name() + "@" + digest;
-    List<Candidate> candidates = candidates(client, digest);
-    if (candidates.isEmpty()) {
-      throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no signature for " + where
-          + ": no " + CosignLayout.tag(digest, CosignLayout.SIG) + " tag and no Sigstore bundle referrer");
-    }
-
-    Verified verified = config.policy() instanceof VerifyConfig.Keyless k
-        ? verifyKeyless(config, k, ref, digest, candidates)
-        : verifyKey(config, (VerifyConfig.Key) config.policy(), ref, digest, candidates);
-    List<String> predicates = verifyAttestations(config, client, digest, where);
-    verified = new Verified(verified.schemaVersion(), verified.reference(), verified.repository(), verified.digest(),
-        verified.verifiedAt(), verified.mode(), verified.identity(), verified.issuer(), verified.keyId(),
-        verified.signature(), predicates);
+    VerifiedImage.Policy policy = policyOf(config);
     Path file = config.outputDir().resolve("verified.json");
-    Json.writeFile(file, verified);
-    log.info("Verified " + where + " (" + verified.mode() + ", "
-        + (verified.identity() != null ? verified.identity() + " from " + verified.issuer() : "key " + verified.keyId())
-        + (predicates.isEmpty() ? "" : ", attestations " + predicates) + "); wrote " + file);
-    return verified;
+    try {
+      Discovered found = discover(client, digest);
+      log.info("Found for " + where + ": " + found.signatures().size() + " cosign v3 signature bundle(s) and "
+          + found.attestations().size() + " attestation bundle(s) through " + found.source() + ", "
+          + found.sigLayers().size() + " .sig and " + found.attLayers().size() + " .att layer(s)"
+          + (found.skipped().isEmpty() ? "" : "; skipped " + found.skipped()));
+      if (found.signatures().isEmpty() && found.sigLayers().isEmpty()) {
+        throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no signature for " + where
+            + ": no cosign v3 signature bundle referrer (looked in " + found.source() + ") and no "
+            + CosignLayout.tag(digest, CosignLayout.SIG) + " tag"
+            + (found.attestations().isEmpty() ? "" : "; " + found.attestations().size()
+                + " attestation bundle(s) exist, but an attestation is not a signature")
+            + (found.skipped().isEmpty() ? "" : "; skipped " + found.skipped()));
+      }
+      VerifiedImage.Signature signature = config.policy() instanceof VerifyConfig.Keyless k
+          ? verifyKeyless(k, digest, where, found)
+          : verifyKey((VerifyConfig.Key) config.policy(), digest, where, found);
+      List<VerifiedImage.Attestation> attestations = verifyAttestations(config, digest, where, found);
+      VerifiedImage verified = new VerifiedImage(VerifiedImage.SCHEMA_VERSION, VerifiedImage.PASS, null, null, where,
+          ref.name(), digest, Instant.now().toString(), policy, signature, attestations);
+      verified.write(file);
+      log.info("Verified " + where + " (" + signature.format() + " " + signature.source() + ", "
+          + (signature.identity() != null ? signature.identity() + " from " + signature.issuer()
+              : "key " + signature.keyId())
+          + (attestations.isEmpty() ? "" : ", attestations " + attestations.stream()
+              .map(VerifiedImage.Attestation::predicateType).toList()) + "); wrote PASS to " + file);
+      return verified;
+    } catch (VerificationException e) {
+      new VerifiedImage(VerifiedImage.SCHEMA_VERSION, VerifiedImage.FAIL, e.reason().name(), e.getMessage(), where,
+          ref.name(), digest, Instant.now().toString(), policy, null, List.of()).write(file);
+      log.info("Wrote FAIL (" + e.reason() + ") to " + file);
+      throw e;
+    }
   }
 
-  private List<Candidate> candidates(RegistryClient client, String digest) throws IOException {
-    List<Candidate> out = new ArrayList<>();
-    for (CosignLayout.Layer layer : new CosignLayout(client).read(digest, CosignLayout.SIG)) {
-      String sig = layer.annotations().get(CosignLayout.ANN_SIGNATURE);
-      out.add(new Candidate(CosignLayout.tag(digest, CosignLayout.SIG) + " layer " + layer.digest(),
-          layer.content(), sig == null ? null : Base64.getDecoder().decode(sig), null, layer.annotations()));
+  private static VerifiedImage.Policy policyOf(VerifyConfig config) {
+    if (config.policy() instanceof VerifyConfig.Keyless k) {
+      return new VerifiedImage.Policy("keyless", k.identity(), k.identityRegex(), k.issuer(), null,
+          config.requiredPredicateTypes(), true);
     }
-    Referrers referrers = new Referrers(client, log);
-    for (Referrers.Referrer r : referrers.list(digest, SigstoreBundles.MEDIA_TYPE)) {
-      if (!"message-signature".equals(r.annotations().get(ImageSigner.REFERRER_CONTENT))) {
-        continue;
+    VerifyConfig.Key k = (VerifyConfig.Key) config.policy();
+    return new VerifiedImage.Policy("key", null, null, null, SigstoreBundles.keyId(k.key()),
+        config.requiredPredicateTypes(), k.requireTlog());
+  }
+
+  // ---------------------------------------------------------------------------------------------- discovery
+
+  private Discovered discover(RegistryClient client, String digest) throws IOException {
+    Referrers.Listing listing = new Referrers(client, log).find(digest, null);
+    List<BundleReferrer> signatures = new ArrayList<>();
+    List<BundleReferrer> attestations = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (Referrers.Referrer r : listing.referrers()) {
+      String type = r.artifactType();
+      if (type != null && !type.startsWith(BUNDLE_MEDIA_PREFIX)) {
+        continue; // an SBOM or another tool's artifact
       }
       JsonNode manifest = client.getManifest(r.digest()).json();
-      byte[] bundle = null;
-      byte[] payload = null;
-      for (JsonNode l : manifest.path("layers")) {
-        if (SigstoreBundles.MEDIA_TYPE.equals(l.path("mediaType").asText())) {
-          bundle = client.getBlob(l.path("digest").asText());
-        } else if (SimpleSigning.MEDIA_TYPE.equals(l.path("mediaType").asText())) {
-          payload = client.getBlob(l.path("digest").asText());
-        }
+      JsonNode layers = manifest.path("layers");
+      if (type == null && !manifest.path("artifactType").asText("").startsWith(BUNDLE_MEDIA_PREFIX)) {
+        continue;
       }
-      if (bundle != null && payload != null) {
-        byte[] signature = null;
-        JsonNode sig = Json.mapper().readTree(bundle).path("messageSignature").path("signature");
-        if (sig.isTextual()) {
-          signature = Base64.getDecoder().decode(sig.asText());
-        }
-        out.add(new Candidate("referrer " + r.digest(), payload, signature, bundle, Map.of()));
+      String source = "referrer " + r.digest();
+      // cosign v3 (pkg/oci/remote/signatures.go Bundle): exactly one layer, and it is the bundle
+      if (layers.size() != 1 || !layers.get(0).path("mediaType").asText().startsWith(BUNDLE_MEDIA_PREFIX)) {
+        skipped.add(source + " (" + layers.size() + " layers; cosign reads only one-layer bundle referrers)");
+        continue;
+      }
+      byte[] bytes = client.getBlob(layers.get(0).path("digest").asText());
+      JsonNode bundle;
+      try {
+        bundle = Json.mapper().readTree(bytes);
+      } catch (IOException e) {
+        skipped.add(source + " (not JSON)");
+        continue;
+      }
+      if (!bundleV03OrLater(bundle.path("mediaType").asText())) {
+        skipped.add(source + " (bundle media type " + bundle.path("mediaType").asText() + ": v0.3 or later needed)");
+        continue;
+      }
+      if (!bundle.has("dsseEnvelope")) {
+        skipped.add(source + " (a message-signature bundle: cosign v3 verifies DSSE statements only)");
+        continue;
+      }
+      Dsse.Envelope env;
+      JsonNode statement;
+      try {
+        env = Dsse.parse(bundle.path("dsseEnvelope"));
+        statement = Json.mapper().readTree(env.payload());
+      } catch (IOException | RuntimeException e) {
+        skipped.add(source + " (unreadable DSSE envelope)");
+        continue;
+      }
+      if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.payloadType())) {
+        skipped.add(source + " (payload type " + env.payloadType() + ", not in-toto)");
+        continue;
+      }
+      String predicateType = statement.path("predicateType").asText();
+      String digestProblem = aboutDigest(statement, digest) ? null
+          : source + " is a statement about " + subjects(statement) + ", not " + digest;
+      BundleReferrer b = new BundleReferrer(source, bytes, bundle, env, statement, predicateType, digestProblem);
+      (Statements.COSIGN_SIGN_V1.equals(predicateType) ? signatures : attestations).add(b);
+    }
+    CosignLayout cosign = new CosignLayout(client);
+    return new Discovered(signatures, attestations, cosign.read(digest, CosignLayout.SIG),
+        cosign.read(digest, CosignLayout.ATT), skipped, listing.source());
+  }
+
+  /** {@code application/vnd.dev.sigstore.bundle.v0.3+json} or {@code ...bundle+json;version=0.3} and later. */
+  static boolean bundleV03OrLater(String mediaType) {
+    java.util.regex.Matcher m = Pattern.compile("application/vnd\\.dev\\.sigstore\\.bundle(?:\\.v|\\+json;version=)"
+        + "(\\d+)\\.(\\d+)(?:\\+json)?").matcher(mediaType);
+    if (!m.matches()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    return major > 0 || Integer.parseInt(m.group(2)) >= 3;
+  }
+
+  static boolean aboutDigest(JsonNode statement, String digest) {
+    for (JsonNode s : statement.path("subject")) {
+      if (Digests.hex(digest).equals(s.path("digest").path("sha256").asText())) {
+        return true;
       }
     }
+    return false;
+  }
+
+  private static List<String> subjects(JsonNode statement) {
+    List<String> out = new ArrayList<>();
+    statement.path("subject").forEach(s -> out.add("sha256:" + s.path("digest").path("sha256").asText()));
     return out;
   }
 
-  /** The payload must be a simple-signing payload naming this very digest. */
-  private static String digestProblem(Candidate c, String digest) {
+  /** A legacy payload must be a simple-signing payload naming this very digest. */
+  private static String payloadProblem(byte[] payload, String digest, String source) {
     try {
-      SimpleSigning.Claims claims = SimpleSigning.parse(c.payload());
+      SimpleSigning.Claims claims = SimpleSigning.parse(payload);
       if (!digest.equals(claims.manifestDigest())) {
-        return c.source() + " signs " + claims.manifestDigest() + ", not " + digest;
+        return source + " signs " + claims.manifestDigest() + ", not " + digest;
       }
       return null;
     } catch (IOException e) {
-      return c.source() + " holds no valid payload (" + e.getMessage() + ")";
+      return source + " holds no valid payload (" + e.getMessage() + ")";
     }
   }
 
-  private Verified verifyKeyless(VerifyConfig config, VerifyConfig.Keyless policy, ImageRef ref, String digest,
-      List<Candidate> candidates) throws VerificationException, SigningException {
-    KeylessVerifier verifier = keylessVerifier(policy);
+  private static String layerSource(String digest, String suffix, CosignLayout.Layer layer) {
+    return CosignLayout.tag(digest, suffix) + " layer " + layer.digest();
+  }
+
+  // ---------------------------------------------------------------------------------------------- keyless
+
+  private VerifiedImage.Signature verifyKeyless(VerifyConfig.Keyless policy, String digest, String where,
+      Discovered found) throws VerificationException, SigningException {
     Failures failures = new Failures();
     boolean sawKeyless = false;
-    CosignLegacyVerifier legacy = null;
-    // bundles first: they carry the inclusion proof; cosign's legacy annotations only the SET
-    List<Candidate> ordered = new ArrayList<>(candidates);
-    ordered.sort(java.util.Comparator.comparing(c -> c.bundleJson() == null));
-    for (Candidate c : ordered) {
-      if (c.bundleJson() == null) {
-        if (!c.annotations().containsKey(CosignLayout.ANN_CERTIFICATE)) {
-          continue;
-        }
-        // cosign's legacy keyless layout: certificate, chain and Rekor SET in annotations, no bundle
-        sawKeyless = true;
-        String digestProblem = digestProblem(c, digest);
-        if (digestProblem != null) {
-          failures.add(VerificationException.Reason.DIGEST_MISMATCH, digestProblem);
-          continue;
-        }
-        if (legacy == null) {
-          legacy = new CosignLegacyVerifier(trustedRoot(policy));
-        }
-        X509Certificate[] leafOut = new X509Certificate[1];
-        CosignLegacyVerifier.Problem problem = legacy.verify(c.payload(), c.annotations(), leafOut);
-        if (problem != null) {
-          failures.add(problem.reason(), c.source() + ": " + problem.message());
-          continue;
-        }
-        CertificateIdentity id = CertificateIdentity.of(leafOut[0]);
-        String identityProblem = identityProblem(policy, id);
-        if (identityProblem != null) {
-          failures.add(VerificationException.Reason.WRONG_IDENTITY, c.source() + ": " + identityProblem);
-          continue;
-        }
-        return new Verified(1, ref.name() + "@" + digest, ref.name(), digest, Instant.now().toString(), "keyless",
-            id.subjectAlternativeName(), id.issuer(), null, c.source(), List.of());
+    for (BundleReferrer b : found.signatures()) {
+      if (b.digestProblem() != null) {
+        failures.add(VerificationException.Reason.DIGEST_MISMATCH, b.digestProblem());
+        continue;
+      }
+      if (!b.bundle().path("verificationMaterial").has("certificate")
+          && !b.bundle().path("verificationMaterial").has("x509CertificateChain")) {
+        continue; // a key-signed bundle: not for a keyless policy
       }
       sawKeyless = true;
-      String digestProblem = digestProblem(c, digest);
+      KeylessCheck check = keylessBundle(policy, b, digest);
+      if (check.reason() != null) {
+        failures.add(check.reason(), b.source() + ": " + check.message());
+        continue;
+      }
+      return new VerifiedImage.Signature(FORMAT_V3, b.source(), check.id().subjectAlternativeName(),
+          check.id().issuer(), null, firstLogIndex(b.bundle()));
+    }
+    CosignLegacyVerifier legacy = null;
+    for (CosignLayout.Layer layer : found.sigLayers()) {
+      if (!layer.annotations().containsKey(CosignLayout.ANN_CERTIFICATE)) {
+        continue;
+      }
+      sawKeyless = true;
+      String source = layerSource(digest, CosignLayout.SIG, layer);
+      String digestProblem = payloadProblem(layer.content(), digest, source);
       if (digestProblem != null) {
         failures.add(VerificationException.Reason.DIGEST_MISMATCH, digestProblem);
         continue;
       }
-      Bundle bundle;
-      try {
-        bundle = Bundle.from(new StringReader(new String(c.bundleJson(), StandardCharsets.UTF_8)));
-      } catch (Exception e) {
-        failures.add(VerificationException.Reason.BAD_SIGNATURE, c.source() + ": unreadable bundle: " + e.getMessage());
+      if (legacy == null) {
+        legacy = new CosignLegacyVerifier(trustedRoot(policy));
+      }
+      X509Certificate[] leaf = new X509Certificate[1];
+      CosignLegacyVerifier.Problem problem = legacy.verifySignature(layer.content(), layer.annotations(), leaf);
+      if (problem != null) {
+        failures.add(problem.reason(), source + ": " + problem.message());
         continue;
       }
-      X509Certificate leaf = (X509Certificate) bundle.getCertPath().getCertificates().get(0);
-      CertificateIdentity id = CertificateIdentity.of(leaf);
+      CertificateIdentity id = CertificateIdentity.of(leaf[0]);
       String identityProblem = identityProblem(policy, id);
       if (identityProblem != null) {
-        failures.add(VerificationException.Reason.WRONG_IDENTITY, c.source() + ": " + identityProblem);
+        failures.add(VerificationException.Reason.WRONG_IDENTITY, source + ": " + identityProblem);
         continue;
       }
-      try {
-        verifier.verify(ImageSigner.sha256(c.payload()), bundle, options(policy));
-      } catch (Exception e) {
-        String msg = messages(e);
-        VerificationException.Reason reason = msg.contains("signature was not valid")
-            || msg.contains("Artifact signature") ? VerificationException.Reason.BAD_SIGNATURE
-            : VerificationException.Reason.BAD_CHAIN;
-        failures.add(reason, c.source() + ": " + msg);
-        continue;
+      return new VerifiedImage.Signature(FORMAT_SIG, source, id.subjectAlternativeName(), id.issuer(), null,
+          legacyLogIndex(layer));
+    }
+    if (!sawKeyless && failures.isEmpty()) {
+      throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no keyless signature for " + where
+          + ": the signatures found carry no certificate (signed with a key? verify with image.verify.publicKey)");
+    }
+    throw failures.exception(where);
+  }
+
+  /** The outcome of a keyless bundle check: the signer, or a reason and message. */
+  private record KeylessCheck(CertificateIdentity id, VerificationException.Reason reason, String message) {}
+
+  private KeylessVerifier verifier;
+
+  private KeylessCheck keylessBundle(VerifyConfig.Keyless policy, BundleReferrer b, String digest)
+      throws SigningException {
+    Bundle bundle;
+    try {
+      bundle = Bundle.from(new StringReader(new String(b.bundleJson(), StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      return new KeylessCheck(null, VerificationException.Reason.BAD_SIGNATURE, "unreadable bundle: "
+          + e.getMessage());
+    }
+    CertificateIdentity id = CertificateIdentity.of((X509Certificate) bundle.getCertPath().getCertificates().get(0));
+    String identityProblem = identityProblem(policy, id);
+    if (identityProblem != null) {
+      return new KeylessCheck(id, VerificationException.Reason.WRONG_IDENTITY, identityProblem);
+    }
+    try {
+      if (verifier == null) {
+        verifier = keylessVerifier(policy);
       }
-      return new Verified(1, ref.name() + "@" + digest, ref.name(), digest, Instant.now().toString(), "keyless",
-          id.subjectAlternativeName(), id.issuer(), null, c.source(), List.of());
+      // for a DSSE bundle sigstore-java checks that the statement's subject is this digest
+      verifier.verify(HexFormat.of().parseHex(Digests.hex(digest)), bundle, options(policy));
+    } catch (SigningException e) {
+      throw e;
+    } catch (Exception e) {
+      String msg = messages(e);
+      VerificationException.Reason reason = msg.contains("signature was not valid") || msg.contains("signature")
+          && msg.contains("verif") ? VerificationException.Reason.BAD_SIGNATURE
+          : VerificationException.Reason.BAD_CHAIN;
+      return new KeylessCheck(id, reason, msg);
     }
-    if (!sawKeyless) {
-      throw new VerificationException(VerificationException.Reason.NO_SIGNATURE, "no keyless signature for "
-          + ref.name() + "@" + digest + ": the .sig layers carry no certificate and there is no Sigstore bundle "
-          + "referrer (signed with a key? verify with image.verify.publicKey)");
-    }
-    throw failures.exception(ref.name() + "@" + digest);
+    return new KeylessCheck(id, null, null);
   }
 
   private KeylessVerifier keylessVerifier(VerifyConfig.Keyless policy) throws SigningException {
@@ -225,8 +352,7 @@ public final class ImageVerifier {
     }
   }
 
-  private static dev.sigstore.trustroot.SigstoreTrustedRoot trustedRoot(VerifyConfig.Keyless policy)
-      throws SigningException {
+  private static SigstoreTrustedRoot trustedRoot(VerifyConfig.Keyless policy) throws SigningException {
     try {
       if (policy.trustedRoot() != null) {
         return TrustedRootProvider.from(policy.trustedRoot()).get();
@@ -266,95 +392,250 @@ public final class ImageVerifier {
     return null;
   }
 
-  private Verified verifyKey(VerifyConfig config, VerifyConfig.Key policy, ImageRef ref, String digest,
-      List<Candidate> candidates) throws VerificationException {
+  // ---------------------------------------------------------------------------------------------- key
+
+  private VerifiedImage.Signature verifyKey(VerifyConfig.Key policy, String digest, String where, Discovered found)
+      throws VerificationException, SigningException {
     Failures failures = new Failures();
     String keyId = SigstoreBundles.keyId(policy.key());
-    for (Candidate c : candidates) {
-      String digestProblem = digestProblem(c, digest);
+    SigstoreTrustedRoot root = keyTrustedRoot(policy);
+    for (BundleReferrer b : found.signatures()) {
+      if (b.digestProblem() != null) {
+        failures.add(VerificationException.Reason.DIGEST_MISMATCH, b.digestProblem());
+        continue;
+      }
+      KeyCheck check = keyBundle(policy, root, b);
+      if (check.reason() != null) {
+        failures.add(check.reason(), b.source() + ": " + check.message());
+        continue;
+      }
+      return new VerifiedImage.Signature(FORMAT_V3, b.source(), null, null, keyId, check.logIndex());
+    }
+    for (CosignLayout.Layer layer : found.sigLayers()) {
+      String source = layerSource(digest, CosignLayout.SIG, layer);
+      String digestProblem = payloadProblem(layer.content(), digest, source);
       if (digestProblem != null) {
         failures.add(VerificationException.Reason.DIGEST_MISMATCH, digestProblem);
         continue;
       }
-      if (c.signature() == null) {
-        failures.add(VerificationException.Reason.BAD_SIGNATURE, c.source() + " carries no signature");
-        continue;
-      }
-      if (!verifies(policy.key(), c.payload(), c.signature())) {
+      String sigB64 = layer.annotations().get(CosignLayout.ANN_SIGNATURE);
+      byte[] signature = sigB64 == null ? null : Base64.getDecoder().decode(sigB64);
+      if (signature == null || !verifies(policy.key(), layer.content(), signature)) {
         failures.add(VerificationException.Reason.BAD_SIGNATURE,
-            c.source() + " does not verify with the public key " + policy.source());
+            source + " does not verify with the public key " + policy.source());
         continue;
       }
-      return new Verified(1, ref.name() + "@" + digest, ref.name(), digest, Instant.now().toString(), "key", null,
-          null, keyId, c.source(), List.of());
+      KeyCheck tlog = keyTlog(policy, root, layer.annotations().get(CosignLayout.ANN_BUNDLE), layer.content(), null,
+          signature);
+      if (tlog.reason() != null) {
+        failures.add(tlog.reason(), source + ": " + tlog.message());
+        continue;
+      }
+      return new VerifiedImage.Signature(FORMAT_SIG, source, null, null, keyId, tlog.logIndex());
     }
-    throw failures.exception(ref.name() + "@" + digest);
+    throw failures.exception(where);
   }
 
-  private List<String> verifyAttestations(VerifyConfig config, RegistryClient client, String digest, String where)
-      throws IOException, VerificationException {
-    List<String> found = new ArrayList<>();
-    if (config.requiredPredicateTypes().isEmpty()) {
-      return found;
+  /** The outcome of a key check: the verified Rekor log index (or null), or a reason and message. */
+  private record KeyCheck(Long logIndex, VerificationException.Reason reason, String message) {}
+
+  /** A key-signed DSSE bundle: the envelope signature, then its Rekor entries. */
+  private static KeyCheck keyBundle(VerifyConfig.Key policy, SigstoreTrustedRoot root, BundleReferrer b) {
+    if (!verifies(policy.key(), b.envelope().pae(), b.envelope().signature())) {
+      return new KeyCheck(null, VerificationException.Reason.BAD_SIGNATURE,
+          "the DSSE signature does not verify with the public key " + policy.source());
     }
-    Set<String> verified = new LinkedHashSet<>();
-    List<String> problems = new ArrayList<>();
-    if (config.policy() instanceof VerifyConfig.Key k) {
-      for (CosignLayout.Layer layer : new CosignLayout(client).read(digest, CosignLayout.ATT)) {
-        check(Dsse.parse(layer.content()), k, digest, layer.digest(), verified, problems);
+    Long logIndex = null;
+    String problem = null;
+    for (RekorEntries.Logged e : RekorEntries.fromBundle(b.bundle())) {
+      if (root == null) {
+        break;
       }
-    } else if (config.policy() instanceof VerifyConfig.Keyless k) {
-      KeylessVerifier verifier = null;
-      for (Referrers.Referrer r : new Referrers(client, log).list(digest, SigstoreBundles.MEDIA_TYPE)) {
-        if (!"dsse-envelope".equals(r.annotations().get(ImageSigner.REFERRER_CONTENT))) {
+      problem = RekorEntries.verifySet(e, root);
+      if (problem == null) {
+        problem = RekorEntries.bodyProblem(e, null, b.envelope().payload(), b.envelope().signature(),
+            policy.key().getEncoded());
+      }
+      if (problem == null) {
+        logIndex = e.logIndex();
+        break;
+      }
+    }
+    if (logIndex == null && problem != null) {
+      return new KeyCheck(null, VerificationException.Reason.BAD_CHAIN, problem);
+    }
+    if (logIndex == null && policy.requireTlog()) {
+      return new KeyCheck(null, VerificationException.Reason.MISSING_TLOG, missingTlog(root));
+    }
+    return new KeyCheck(logIndex, null, null);
+  }
+
+  /** A legacy layer's {@code dev.sigstore.cosign/bundle} annotation, checked when there is a trusted root. */
+  private static KeyCheck keyTlog(VerifyConfig.Key policy, SigstoreTrustedRoot root, String annotation, byte[] logged,
+      byte[] dssePayload, byte[] signature) {
+    if (annotation != null && !annotation.isEmpty() && root != null) {
+      try {
+        RekorEntries.Logged e = RekorEntries.fromCosignAnnotation(annotation);
+        String problem = RekorEntries.verifySet(e, root);
+        if (problem == null) {
+          problem = RekorEntries.bodyProblem(e, logged, dssePayload, signature, policy.key().getEncoded());
+        }
+        if (problem != null) {
+          return new KeyCheck(null, VerificationException.Reason.BAD_CHAIN, problem);
+        }
+        return new KeyCheck(e.logIndex(), null, null);
+      } catch (IOException e) {
+        return new KeyCheck(null, VerificationException.Reason.BAD_CHAIN, "unreadable Rekor bundle annotation");
+      }
+    }
+    if (policy.requireTlog()) {
+      return new KeyCheck(null, VerificationException.Reason.MISSING_TLOG, missingTlog(root));
+    }
+    return new KeyCheck(null, null, null);
+  }
+
+  private static String missingTlog(SigstoreTrustedRoot root) {
+    return root == null ? "image.verify.requireTlog is set but no image.verify.trustedRoot names the Rekor to check "
+        + "entries against" : "no verified transparency log entry, and image.verify.requireTlog is set (signed "
+        + "without image.sign.rekorUrl?)";
+  }
+
+  private static SigstoreTrustedRoot keyTrustedRoot(VerifyConfig.Key policy) throws SigningException {
+    if (policy.trustedRoot() == null) {
+      return null;
+    }
+    try {
+      return TrustedRootProvider.from(policy.trustedRoot()).get();
+    } catch (Exception e) {
+      throw new SigningException("cannot load the trusted root " + policy.trustedRoot() + ": " + messages(e), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- attestations
+
+  private List<VerifiedImage.Attestation> verifyAttestations(VerifyConfig config, String digest, String where,
+      Discovered found) throws VerificationException, SigningException {
+    if (config.requiredPredicateTypes().isEmpty()) {
+      return List.of();
+    }
+    Map<String, VerifiedImage.Attestation> verified = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    if (config.policy() instanceof VerifyConfig.Keyless k) {
+      for (BundleReferrer b : found.attestations()) {
+        if (b.digestProblem() != null) {
+          problems.add(b.digestProblem());
           continue;
         }
-        JsonNode manifest = client.getManifest(r.digest()).json();
-        byte[] bundleJson = client.getBlob(manifest.path("layers").get(0).path("digest").asText());
+        KeylessCheck check = keylessBundle(k, b, digest);
+        if (check.reason() != null) {
+          problems.add(b.source() + ": " + check.message());
+          continue;
+        }
+        verified.putIfAbsent(b.predicateType(), new VerifiedImage.Attestation(b.predicateType(), FORMAT_V3,
+            b.source()));
+      }
+      CosignLegacyVerifier legacy = null;
+      for (CosignLayout.Layer layer : found.attLayers()) {
+        if (!layer.annotations().containsKey(CosignLayout.ANN_CERTIFICATE)) {
+          continue;
+        }
+        String source = layerSource(digest, CosignLayout.ATT, layer);
+        if (legacy == null) {
+          legacy = new CosignLegacyVerifier(trustedRoot(k));
+        }
+        X509Certificate[] leaf = new X509Certificate[1];
+        CosignLegacyVerifier.Problem p = legacy.verifyAttestation(layer.content(), layer.annotations(), leaf);
+        String problem = p != null ? p.message() : identityProblem(k, CertificateIdentity.of(leaf[0]));
+        JsonNode statement = problem == null ? statement(layer.content()) : null;
+        if (problem == null && (statement == null || !aboutDigest(statement, digest))) {
+          problem = "the statement is not about " + digest;
+        }
+        if (problem != null) {
+          problems.add(source + ": " + problem);
+          continue;
+        }
+        String type = statement.path("predicateType").asText();
+        verified.putIfAbsent(type, new VerifiedImage.Attestation(type, FORMAT_ATT, source));
+      }
+    } else {
+      VerifyConfig.Key k = (VerifyConfig.Key) config.policy();
+      SigstoreTrustedRoot root = keyTrustedRoot(k);
+      for (BundleReferrer b : found.attestations()) {
+        if (b.digestProblem() != null) {
+          problems.add(b.digestProblem());
+          continue;
+        }
+        KeyCheck check = keyBundle(k, root, b);
+        if (check.reason() != null) {
+          problems.add(b.source() + ": " + check.message());
+          continue;
+        }
+        verified.putIfAbsent(b.predicateType(), new VerifiedImage.Attestation(b.predicateType(), FORMAT_V3,
+            b.source()));
+      }
+      for (CosignLayout.Layer layer : found.attLayers()) {
+        String source = layerSource(digest, CosignLayout.ATT, layer);
+        Dsse.Envelope env;
         try {
-          if (verifier == null) {
-            verifier = keylessVerifier(k);
-          }
-          Bundle bundle = Bundle.from(new StringReader(new String(bundleJson, StandardCharsets.UTF_8)));
-          verifier.verify(HexFormat.of().parseHex(Digests.hex(digest)), bundle, options(k));
-          JsonNode statement = Json.mapper().readTree(bundle.getDsseEnvelope().orElseThrow().getPayload());
-          verified.add(statement.path("predicateType").asText());
-        } catch (Exception e) {
-          problems.add("referrer " + r.digest() + ": " + messages(e));
+          env = Dsse.parse(layer.content());
+        } catch (IOException | RuntimeException e) {
+          problems.add(source + ": not a DSSE envelope");
+          continue;
+        }
+        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.payloadType()) || !verifies(k.key(), env.pae(), env.signature())) {
+          problems.add(source + ": DSSE signature does not verify with " + k.source());
+          continue;
+        }
+        KeyCheck tlog = keyTlog(k, root, layer.annotations().get(CosignLayout.ANN_BUNDLE), layer.content(),
+            env.payload(), env.signature());
+        JsonNode statement = statement(layer.content());
+        if (tlog.reason() != null) {
+          problems.add(source + ": " + tlog.message());
+        } else if (statement == null || !aboutDigest(statement, digest)) {
+          problems.add(source + ": statement is about another digest");
+        } else {
+          String type = statement.path("predicateType").asText();
+          verified.putIfAbsent(type, new VerifiedImage.Attestation(type, FORMAT_ATT, source));
         }
       }
     }
+    List<VerifiedImage.Attestation> out = new ArrayList<>();
     for (String required : config.requiredPredicateTypes()) {
-      if (!verified.contains(required)) {
+      VerifiedImage.Attestation a = verified.get(required);
+      if (a == null) {
         throw new VerificationException(VerificationException.Reason.MISSING_ATTESTATION, "no verified attestation "
-            + "of predicate type " + required + " for " + where + (problems.isEmpty() ? "" : " (" + problems + ")")
-            + (config.policy() instanceof VerifyConfig.Keyless
-                ? "; keyless attestations are read from Sigstore DSSE bundle referrers" : ""));
+            + "of predicate type " + required + " for " + where + (problems.isEmpty() ? "" : " (" + problems + ")"));
       }
-      found.add(required);
+      out.add(a);
     }
-    return found;
+    return out;
   }
 
-  private static void check(Dsse.Envelope env, VerifyConfig.Key k, String digest, String source, Set<String> verified,
-      List<String> problems) throws IOException {
-    if (!verifies(k.key(), env.pae(), env.signature())) {
-      problems.add(source + ": DSSE signature does not verify with " + k.source());
-      return;
+  private static JsonNode statement(byte[] envelope) {
+    try {
+      return Json.mapper().readTree(Dsse.parse(envelope).payload());
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
-    JsonNode statement = Json.mapper().readTree(env.payload());
-    boolean aboutThis = false;
-    for (JsonNode s : statement.path("subject")) {
-      aboutThis |= Digests.hex(digest).equals(s.path("digest").path("sha256").asText());
-    }
-    if (!aboutThis) {
-      problems.add(source + ": statement is about another digest");
-      return;
-    }
-    verified.add(statement.path("predicateType").asText());
   }
 
-  private static boolean verifies(java.security.PublicKey key, byte[] data, byte[] signature) {
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private static Long firstLogIndex(JsonNode bundle) {
+    JsonNode t = bundle.path("verificationMaterial").path("tlogEntries").path(0);
+    return t.isMissingNode() ? null : t.path("logIndex").asLong();
+  }
+
+  private static Long legacyLogIndex(CosignLayout.Layer layer) {
+    String ann = layer.annotations().get(CosignLayout.ANN_BUNDLE);
+    try {
+      return ann == null ? null : RekorEntries.fromCosignAnnotation(ann).logIndex();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static boolean verifies(PublicKey key, byte[] data, byte[] signature) {
     try {
       Signature s = Signature.getInstance("SHA256withECDSA");
       s.initVerify(key);
@@ -388,11 +669,16 @@ public final class ImageVerifier {
       }
     }
 
+    boolean isEmpty() {
+      return messages.isEmpty();
+    }
+
     private static int rank(VerificationException.Reason r) {
       return switch (r) {
         case DIGEST_MISMATCH -> 1;
         case WRONG_IDENTITY -> 2;
-        case BAD_CHAIN, BAD_SIGNATURE -> 3;
+        case MISSING_TLOG -> 3;
+        case BAD_CHAIN, BAD_SIGNATURE -> 4;
         default -> 0;
       };
     }

@@ -27,7 +27,8 @@ import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * An EC P-256 private key from a PEM file: PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8
- * ({@code ENCRYPTED PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes it) or SEC1 ({@code EC PRIVATE KEY}).
+ * ({@code ENCRYPTED PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes it), SEC1 ({@code EC PRIVATE KEY}) or
+ * cosign's own {@code cosign.key} ({@code ENCRYPTED SIGSTORE PRIVATE KEY} / {@code ENCRYPTED COSIGN PRIVATE KEY}).
  * Signing goes through the JCA. Error messages name the file, never its content or the password.
  */
 public final class PemKeySigner implements KeySigner {
@@ -54,6 +55,9 @@ public final class PemKeySigner implements KeySigner {
     } catch (IOException e) {
       throw new InvalidInputException(parameter + ": cannot read key file " + file + " (" + e.getClass().getSimpleName()
           + ")");
+    }
+    if (CosignKeys.isCosignKey(pem)) {
+      return loadCosign(file, pem, password, parameter);
     }
     Object parsed;
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -96,6 +100,36 @@ public final class PemKeySigner implements KeySigner {
     } catch (Exception e) {
       throw new InvalidInputException(parameter + ": cannot load the key in " + file + " ("
           + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** cosign's own {@code cosign.key}: scrypt + NaCl secretbox around a PKCS#8 key (see {@link CosignKeys}). */
+  private static PemKeySigner loadCosign(Path file, String pem, char[] password, String parameter)
+      throws InvalidInputException {
+    byte[] pkcs8;
+    try {
+      pkcs8 = CosignKeys.decrypt(pem, password);
+    } catch (CosignKeys.KeyException e) {
+      if (e.wrongPassword()) {
+        throw new InvalidInputException(parameter + ": cannot decrypt the cosign key " + file + ": wrong password? "
+            + "(cosign keys take the password given to cosign generate-key-pair, through the environment variable "
+            + "named by image.sign.keyPasswordEnv or the settings.xml server named by image.sign.keyPasswordServer)");
+      }
+      throw new InvalidInputException(parameter + ": " + file + " is not a cosign key Slipway can read: "
+          + e.getMessage());
+    }
+    try {
+      PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+      if (!(key instanceof ECPrivateKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+        throw new InvalidInputException(parameter + ": the cosign key " + file + " is not an EC P-256 key; Slipway "
+            + "signs with ECDSA P-256 / SHA-256 (cosign generate-key-pair's default)");
+      }
+      return new PemKeySigner(file, key, derivePublic(ec));
+    } catch (GeneralSecurityException e) {
+      throw new InvalidInputException(parameter + ": the cosign key " + file + " holds no EC private key ("
+          + e.getClass().getSimpleName() + "); Slipway signs with EC P-256 keys");
+    } finally {
+      java.util.Arrays.fill(pkcs8, (byte) 0);
     }
   }
 

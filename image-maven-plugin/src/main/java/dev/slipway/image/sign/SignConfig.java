@@ -19,6 +19,7 @@ import java.util.Map;
  * @param outputDir {@code target/slipway}: bundles go to {@code signatures/} below it
  * @param attachReferrers also attach bundles and attestations as OCI referrers
  * @param attestations what to attest (empty list: nothing)
+ * @param rekor key mode: the transparency log to record signatures in, or null (keyless always logs)
  */
 public record SignConfig(
     ImageRef image,
@@ -31,7 +32,8 @@ public record SignConfig(
     boolean attachReferrers,
     List<Attestation> attestations,
     RegistryCredentials credentials,
-    boolean insecureRegistry) {
+    boolean insecureRegistry,
+    TransparencyLog rekor) {
 
   public SignConfig {
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
@@ -51,7 +53,7 @@ public record SignConfig(
 
   /** Where the OIDC identity token comes from. {@code toString} never shows a token. */
   public sealed interface TokenSource {
-    /** A token given directly (SIGSTORE_ID_TOKEN or image.sign.identityToken). */
+    /** A token found through configuration (an environment variable, a file, a settings.xml server). */
     record Explicit(String token, String origin) implements TokenSource {
       @Override
       public String toString() {
@@ -72,16 +74,13 @@ public record SignConfig(
   public record Attestation(String predicateType, byte[] predicateJson, String source) {}
 
   /**
-   * Picks the OIDC token source: {@code image.sign.identityToken}, else {@code SIGSTORE_ID_TOKEN}, else the GitHub
-   * Actions ambient token when its variables are set; null when there is none.
+   * Picks the OIDC token source: the token the configuration names ({@code explicit}: a file, a settings.xml server,
+   * the deprecated parameter or the variable named by {@code image.sign.identityTokenEnv}), else the GitHub Actions
+   * ambient token when its variables are set; null when there is none.
    */
-  public static TokenSource tokenSource(String explicitToken, Map<String, String> env) {
-    if (explicitToken != null && !explicitToken.isBlank()) {
-      return new TokenSource.Explicit(explicitToken.strip(), "image.sign.identityToken");
-    }
-    String fromEnv = env.get("SIGSTORE_ID_TOKEN");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return new TokenSource.Explicit(fromEnv.strip(), "SIGSTORE_ID_TOKEN");
+  public static TokenSource tokenSource(TokenSource.Explicit explicit, Map<String, String> env) {
+    if (explicit != null) {
+      return explicit;
     }
     if (notBlank(env.get("ACTIONS_ID_TOKEN_REQUEST_URL")) && notBlank(env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))) {
       return new TokenSource.GithubActions();
@@ -108,8 +107,10 @@ public record SignConfig(
   public static Mode resolveMode(Mode requested, boolean haveKey, boolean haveToken) throws InvalidInputException {
     Mode mode = choose(requested, haveKey, haveToken);
     String tokenWays = "an OIDC identity token for keyless signing (GitHub Actions with 'permissions: id-token: write',"
-        + " the SIGSTORE_ID_TOKEN environment variable, or image.sign.identityToken)";
-    String keyWays = "a key for key signing (image.sign.key = an EC P-256 PKCS#8 PEM file or awskms:///<key ARN>)";
+        + " the SIGSTORE_ID_TOKEN environment variable or the one named by image.sign.identityTokenEnv, a file named by"
+        + " image.sign.identityTokenFile, or a settings.xml server named by image.sign.identityTokenServer)";
+    String keyWays = "a key for key signing (image.sign.key = an EC P-256 PEM file, a cosign.key, or "
+        + "awskms:///<key ARN>)";
     if (mode == null) {
       throw new InvalidInputException("image:sign has nothing to sign with: give " + tokenWays + ", or " + keyWays
           + ". Set image.sign.skip=true for builds that must not sign.");

@@ -19,6 +19,8 @@ public final class Statements {
   public static final String CYCLONEDX = "https://cyclonedx.org/bom";
   public static final String SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
   public static final String BUILD_TYPE = "https://slipway.dev/image-maven-plugin/build/v1";
+  /** cosign v3's predicate type for an image signature: the statement itself is what is signed. */
+  public static final String COSIGN_SIGN_V1 = "https://sigstore.dev/cosign/sign/v1";
 
   /** What the build knows about how the image was made; any field may be null when unknown. */
   public record Provenance(
@@ -77,6 +79,26 @@ public final class Statements {
     subject.putObject("digest").put("sha256", Digests.hex(digest));
     st.put("predicateType", predicateType);
     st.set("predicate", predicate);
+    return Dsse.compact(st);
+  }
+
+  /**
+   * The statement cosign v3 signs in place of the simple-signing payload: subject = the image digest (with the
+   * signature annotations as subject annotations, which {@code cosign verify -a} compares), predicate type
+   * {@value #COSIGN_SIGN_V1}, empty predicate.
+   */
+  public static byte[] cosignSignature(String name, String digest, Map<String, String> annotations) {
+    ObjectNode st = Json.mapper().createObjectNode();
+    st.put("_type", STATEMENT_TYPE);
+    ObjectNode subject = st.putArray("subject").addObject();
+    subject.put("name", name);
+    subject.putObject("digest").put("sha256", Digests.hex(digest));
+    if (annotations != null && !annotations.isEmpty()) {
+      ObjectNode ann = subject.putObject("annotations");
+      new java.util.TreeMap<>(annotations).forEach(ann::put);
+    }
+    st.put("predicateType", COSIGN_SIGN_V1);
+    st.putObject("predicate");
     return Dsse.compact(st);
   }
 

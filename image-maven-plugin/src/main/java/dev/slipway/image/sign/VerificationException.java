@@ -4,7 +4,7 @@ package dev.slipway.image.sign;
 public class VerificationException extends Exception {
   /** Why verification failed. */
   public enum Reason {
-    /** Neither a cosign {@code .sig} tag nor a Sigstore bundle referrer exists for the digest. */
+    /** Neither a cosign {@code .sig} tag nor a cosign v3 signature bundle referrer exists for the digest. */
     NO_SIGNATURE,
     /** A signature exists, but its certificate names another identity or OIDC issuer. */
     WRONG_IDENTITY,
@@ -15,7 +15,9 @@ public class VerificationException extends Exception {
     /** The signature does not verify (wrong key, or the payload was altered). */
     BAD_SIGNATURE,
     /** A required attestation predicate type is missing or its signature does not verify. */
-    MISSING_ATTESTATION
+    MISSING_ATTESTATION,
+    /** A key signature verifies but has no verified transparency log entry, and the policy requires one. */
+    MISSING_TLOG
   }
 
   private final Reason reason;

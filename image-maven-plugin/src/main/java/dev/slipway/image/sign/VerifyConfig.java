@@ -32,6 +32,14 @@ public record VerifyConfig(
   public record Keyless(String identity, String identityRegex, String issuer, SignConfig.Instance instance,
       Path trustedRoot) implements Policy {}
 
-  /** A signature by the holder of {@code key}. */
-  public record Key(PublicKey key, String source) implements Policy {}
+  /**
+   * A signature by the holder of {@code key}. Rekor entries that come with a signature are checked against the
+   * transparency logs of {@code trustedRoot} when it is given; {@code requireTlog} (cosign's default) refuses a
+   * signature or attestation without a verified entry.
+   */
+  public record Key(PublicKey key, String source, Path trustedRoot, boolean requireTlog) implements Policy {
+    public Key(PublicKey key, String source) {
+      this(key, source, null, false);
+    }
+  }
 }

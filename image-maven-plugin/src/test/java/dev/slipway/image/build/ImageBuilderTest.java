@@ -10,6 +10,7 @@ import dev.slipway.common.Retry;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.common.registry.Digests;
 import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryCredentials;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.Skopeo;
@@ -49,7 +50,8 @@ class ImageBuilderTest {
     return new BuildConfig("scratch", Platforms.parse(platforms), to, "hello", List.of("1.0", "main"), layout,
         work, classes, List.of(), List.of(), null, List.of("-Xmx64m"), List.of(), List.of(),
         Map.of("APP_MODE", "test"), List.of("8080"), "/app", "65532", Map.of("org.opencontainers.image.title", "hello"),
-        List.of(), Instant.parse("2026-01-01T00:00:00Z"), "/app", Set.of(registry.hostPort()), null, null);
+        List.of(), Instant.parse("2026-01-01T00:00:00Z"), "/app", RegistryAccess.of(Set.of(registry.hostPort())), null,
+        null);
   }
 
   private final List<String> lines = new ArrayList<>();
@@ -125,7 +127,7 @@ class ImageBuilderTest {
     BuildConfig c = config(work, to, null, "linux/amd64");
     BuildConfig insecure = new BuildConfig(c.from(), c.platforms(), to, c.name(), c.tags(), null, work, classes,
         List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(), List.of(),
-        c.creationTime(), "/app", Set.of("127.0.0.1:1"), null, null);
+        c.creationTime(), "/app", RegistryAccess.of(Set.of("127.0.0.1:1")), null, null);
     assertThatThrownBy(() -> builder.build(insecure))
         .isInstanceOf(ImageBuildException.class)
         .hasMessageContaining("127.0.0.1:1")
@@ -141,7 +143,7 @@ class ImageBuilderTest {
       BuildConfig c = config(work, to, null, "linux/amd64");
       BuildConfig wrong = new BuildConfig(c.from(), c.platforms(), to, c.name(), c.tags(), null, work, classes,
           List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(),
-          List.of(), c.creationTime(), "/app", Set.of(auth.hostPort()),
+          List.of(), c.creationTime(), "/app", RegistryAccess.of(Set.of(auth.hostPort())),
           new RegistryCredentials("ci", "wrong-pass-canary", "settings.xml server"), null);
       assertThatThrownBy(() -> new ImageBuilder(log).build(wrong))
           .isInstanceOf(ImageBuildException.class)
@@ -168,7 +170,7 @@ class ImageBuilderTest {
     BuildConfig retagged = new BuildConfig(c.from(), c.platforms(), to, c.name(), List.of("1.0", "main", "extra"),
         c.layoutDir(), work, classes, List.of(), List.of(), null, c.jvmFlags(), List.of(), List.of(),
         c.environment(), c.ports(), c.workingDirectory(), c.user(), c.labels(), List.of(), c.creationTime(),
-        c.appRoot(), c.insecureRegistries(), null, null);
+        c.appRoot(), c.registryAccess(), null, null);
     new ImageBuilder(log).build(retagged);
     assertThat(lines).anyMatch(l -> l.startsWith("Building linux/amd64"));
 
@@ -192,7 +194,7 @@ class ImageBuilderTest {
         c.ports(), c.workingDirectory(), c.user(), c.labels(),
         List.of(new BuildConfig.ExtraDirectory(work.resolve("extra"), "/opt/tools",
             Map.of("/opt/tools/bin/*.sh", "755"))),
-        c.creationTime(), c.appRoot(), c.insecureRegistries(), null, null);
+        c.creationTime(), c.appRoot(), c.registryAccess(), null, null);
     BuiltImage image = new ImageBuilder(log).build(withExtra);
 
     Path layout = work.resolve("layout");
@@ -228,7 +230,7 @@ class ImageBuilderTest {
     BuildConfig c = config(work, null, work.resolve("layout"), "linux/amd64");
     BuildConfig noMain = new BuildConfig(c.from(), c.platforms(), null, c.name(), c.tags(), c.layoutDir(), work, empty,
         List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(),
-        List.of(), c.creationTime(), c.appRoot(), Set.of(), null, null);
+        List.of(), c.creationTime(), c.appRoot(), RegistryAccess.secure(), null, null);
     assertThatThrownBy(() -> new ImageBuilder(log).build(noMain))
         .isInstanceOf(dev.slipway.common.InvalidInputException.class)
         .hasMessageContaining("image.mainClass is not set")
@@ -249,12 +251,22 @@ class ImageBuilderTest {
         BuildConfig c = config(work, to, null, "linux/amd64");
         BuildConfig insecure = new BuildConfig(c.from(), c.platforms(), to, c.name(), c.tags(), null, work, classes,
             List.of(), List.of(), null, List.of(), List.of(), List.of(), Map.of(), List.of(), null, null, Map.of(),
-            List.of(), c.creationTime(), "/app", Set.of(auth.hostPort()), null, null);
+            List.of(), c.creationTime(), "/app", RegistryAccess.of(Set.of(auth.hostPort())), null, null);
         BuiltImage image = new ImageBuilder(log).build(insecure);
         assertThat(image.pushed()).isTrue();
       } finally {
         System.setProperty("user.home", previousHome);
       }
     }
+  }
+
+  @Test
+  void aLayoutUnderProcFailsNamingTheParameterNotWithTheJdksExceptionText() throws Exception {
+    BuildConfig c = config(work, null, Path.of("/proc/slipway-image-layout"), "linux/amd64");
+    assertThatThrownBy(() -> new ImageBuilder(log).build(c))
+        .isInstanceOf(ImageBuildException.class)
+        .hasMessageStartingWith("image.layout = /proc/slipway-image-layout: cannot create files there")
+        .hasMessageContaining("set image.layout to a directory this build can write")
+        .hasMessageNotContaining("NoSuchFileException");
   }
 }

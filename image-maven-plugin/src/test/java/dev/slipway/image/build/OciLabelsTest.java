@@ -37,4 +37,18 @@ class OciLabelsTest {
         .doesNotContainKeys("org.opencontainers.image.description", "org.opencontainers.image.revision",
             "org.opencontainers.image.base.name");
   }
+
+  @Test
+  void aLocalPathIsNeverASourceAndAnSshRemoteIsWrittenInItsHttpsForm() {
+    var local = new OciLabels.ProjectInfo("svc", null, null, null, "scm:git:file:///home/dev/svc", List.of(), null);
+    var pathRemote = new GitInfo("abc123", "main", List.of(), "/home/dev/upstream/svc.git");
+    Map<String, String> labels = OciLabels.of(local, Optional.of(pathRemote), Instant.EPOCH, null, null, Map.of());
+    assertThat(labels).doesNotContainKey("org.opencontainers.image.source")
+        .containsEntry("org.opencontainers.image.revision", "abc123");
+    assertThat(labels.values()).noneMatch(v -> v.contains("/home/dev"));
+
+    var ssh = new GitInfo("abc123", "main", List.of(), "git@github.com:acme/svc.git");
+    assertThat(OciLabels.of(local, Optional.of(ssh), Instant.EPOCH, null, null, Map.of()))
+        .containsEntry("org.opencontainers.image.source", "https://github.com/acme/svc.git");
+  }
 }

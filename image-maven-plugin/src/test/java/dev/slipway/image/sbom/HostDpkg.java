@@ -43,6 +43,31 @@ final class HostDpkg {
     return String.join("\n\n", stanzas) + "\n";
   }
 
+  /** One installed package as dpkg-query reports its source: {@code ${source:Package}} and {@code ${source:Version}}. */
+  record Source(String name, String version, String arch, String sourceName, String sourceVersion) {}
+
+  /**
+   * The source package dpkg-query derives for every installed package of the database in {@code admindir}
+   * (which holds a {@code status} file), keyed by "name arch".
+   */
+  static java.util.Map<String, Source> dpkgQuerySources(Path admindir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("dpkg-query", "--admindir=" + admindir, "-W",
+        "-f=${Package}\t${Version}\t${Architecture}\t${source:Package}\t${source:Version}\t${db:Status-Status}\n")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("dpkg-query failed: " + out);
+    }
+    java.util.Map<String, Source> sources = new java.util.TreeMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 6 && f[5].equals("installed")) {
+        sources.put(f[0] + " " + f[2], new Source(f[0], f[1], f[2], f[3], f[4]));
+      }
+    }
+    return sources;
+  }
+
   /**
    * What {@code dpkg-query -W --admindir=<dir>} lists as installed for a database holding {@code status}:
    * "name version arch" lines.

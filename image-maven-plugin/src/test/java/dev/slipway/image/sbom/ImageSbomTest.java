@@ -96,6 +96,13 @@ class ImageSbomTest {
         continue;
       }
       PackageURL p = new PackageURL(purl);
+      // Trivy's source-package properties agree with Syft's upstream qualifier (or the package itself)
+      Map<String, String> props = new TreeMap<>();
+      c.path("properties").forEach(pr -> props.put(pr.path("name").asText(), pr.path("value").asText()));
+      String upstream = p.getQualifiers().get("upstream");
+      assertThat(props.get("aquasecurity:trivy:SrcName")).as(purl)
+          .isEqualTo(upstream == null ? p.getName() : upstream.split("@")[0]);
+      assertThat(props).containsKey("aquasecurity:trivy:SrcVersion");
       for (JsonNode prop : c.path("properties")) {
         if (prop.path("name").asText().equals("slipway:platform")) {
           perPlatform.computeIfAbsent(prop.path("value").asText(), k -> new TreeSet<>())

@@ -68,7 +68,7 @@ class LayerCacheTest {
     assertThat(first.opened).hasSize(3);
     assertThat(second.opened).hasSize(1);
     assertThat(b).isEqualTo(a).isEqualTo(uncached);
-    assertThat(new String(b)).contains("pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=3.19.1")
+    assertThat(new String(b)).contains("pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.19.1")
         .doesNotContain("busybox");
   }
 

@@ -2,6 +2,7 @@ package dev.slipway.image.sbom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.packageurl.PackageURL;
 import dev.slipway.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,9 +105,51 @@ class OsPackagesTest {
     OsRelease host = OsRelease.parse(osRelease.getBytes());
     assertThat(result.os().id()).isEqualTo(host.id());
     assertThat(result.packages()).allSatisfy(p -> {
-      assertThat(p.purl()).startsWith("pkg:deb/" + host.id() + "/" + p.name() + "@")
-          .contains("arch=" + p.architecture()).endsWith("distro=" + host.id() + "-" + host.versionId());
+      PackageURL purl = new PackageURL(p.purl());
+      assertThat(p.purl()).startsWith("pkg:deb/" + host.id() + "/" + p.name() + "@");
+      assertThat(purl.getQualifiers()).containsEntry("arch", p.architecture())
+          .containsEntry("distro", host.id() + "-" + host.versionId());
     });
+  }
+
+  /**
+   * Every package whose source package differs (by name or version) carries Syft's {@code upstream} qualifier and
+   * Trivy's source fields, and every other package carries none, as dpkg-query itself derives the source from the
+   * same database: the host's whole dpkg status file.
+   */
+  @Test
+  void upstreamQualifierAndTrivySourceAgreeWithDpkgQueryOnTheHostDatabase() throws Exception {
+    Tools.require("dpkg-query", "dpkg");
+    byte[] status = Files.readAllBytes(HostDpkg.STATUS);
+    OsIdentity os = new OsIdentity(OsRelease.parse(Files.readAllBytes(Path.of("/etc/os-release"))));
+    List<OsPackage> ours = DpkgStatus.parse(status, HostDpkg.STATUS.toString(), os);
+    Path admin = Files.createDirectories(tmp.resolve("admin"));
+    Files.write(admin.resolve("status"), status);
+    java.util.Map<String, HostDpkg.Source> truth = HostDpkg.dpkgQuerySources(admin);
+    assertThat(ours).hasSameSizeAs(truth.values());
+    int differing = 0;
+    for (OsPackage p : ours) {
+      HostDpkg.Source t = truth.get(p.name() + " " + p.architecture());
+      assertThat(t).as(p.name()).isNotNull();
+      String upstream = new PackageURL(p.purl()).getQualifiers() == null ? null
+          : new PackageURL(p.purl()).getQualifiers().get("upstream");
+      boolean nameDiffers = !t.sourceName().equals(p.name());
+      boolean versionDiffers = !t.sourceVersion().equals(p.version());
+      if (nameDiffers || versionDiffers) {
+        differing++;
+        assertThat(upstream).as(p.name()).isEqualTo(
+            versionDiffers ? t.sourceName() + "@" + t.sourceVersion() : t.sourceName());
+      } else {
+        assertThat(upstream).as(p.name()).isNull();
+      }
+      OsPackage.TrivySource src = p.trivySource();
+      assertThat(src.name()).as(p.name()).isEqualTo(t.sourceName());
+      String epoch = src.epoch() == 0 ? "" : src.epoch() + ":";
+      assertThat(epoch + src.version() + (src.release().isEmpty() ? "" : "-" + src.release()))
+          .as(p.name()).isEqualTo(t.sourceVersion());
+    }
+    // Debian 12: libc6/glibc, libssl3/openssl, zlib1g/zlib, ... most binary packages are built from another source
+    assertThat(differing).isGreaterThan(truth.size() / 3);
   }
 
   @Test
@@ -126,10 +169,13 @@ class OsPackagesTest {
     OsPackages.Result result =
         OsPackages.detect(LayerFiles.read(source, image.platforms().get(0), OsPackages.WANTED));
 
+    // Syft's form: distro=alpine-<VERSION_ID>, the origin as upstream where it is not the package itself
     assertThat(result.packages()).extracting(OsPackage::purl).containsExactly(
-        "pkg:apk/alpine/busybox@1.36.1-r15?arch=x86_64&distro=3.19.1",
-        "pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64&distro=3.19.1",
-        "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=3.19.1");
+        "pkg:apk/alpine/busybox@1.36.1-r15?arch=x86_64&distro=alpine-3.19.1",
+        "pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64&distro=alpine-3.19.1&upstream=ca-certificates",
+        "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.1");
+    assertThat(result.packages().get(1).trivySource())
+        .isEqualTo(new OsPackage.TrivySource("ca-certificates", "20240226-r0", "", 0));
     assertThat(result.packages().get(1).licenses()).containsExactly("MPL-2.0 AND MIT");
     assertThat(result.packages().get(1).source()).isEqualTo("ca-certificates");
   }
@@ -218,13 +264,28 @@ class OsPackagesTest {
   }
 
   @Test
-  void debPurlEncodesPlusAndEpoch() {
+  void debPurlEncodesPlusAndEpochAndNamesTheSourceAsSyftDoes() throws Exception {
     OsIdentity os = new OsIdentity(new OsRelease("debian", "12", null));
     List<OsPackage> p = DpkgStatus.parse(("Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n\n"
-        + "Package: libfoo\nVersion: 1:2.3-1\nArchitecture: amd64\nStatus: install ok installed\n").getBytes(),
+        + "Package: libfoo\nVersion: 1:2.3-1\nArchitecture: amd64\nStatus: install ok installed\n\n"
+        + "Package: libc6\nVersion: 2.36-9+deb12u7\nArchitecture: amd64\nSource: glibc\n\n"
+        + "Package: libgcc-s1\nVersion: 12.2.0-14\nArchitecture: amd64\nSource: gcc-12 (12.2.0-14)\n\n"
+        + "Package: libbar1\nVersion: 1:1.0-2+b1\nArchitecture: amd64\nSource: libbar (1:1.0-2)\n").getBytes(),
         "var/lib/dpkg/status.d/base", os);
     assertThat(p).extracting(OsPackage::purl).containsExactly(
         "pkg:deb/debian/base-files@12.4%2Bdeb12u5?arch=amd64&distro=debian-12",
-        "pkg:deb/debian/libfoo@1%3A2.3-1?arch=amd64&distro=debian-12");
+        "pkg:deb/debian/libfoo@1%3A2.3-1?arch=amd64&distro=debian-12",
+        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc",
+        "pkg:deb/debian/libgcc-s1@12.2.0-14?arch=amd64&distro=debian-12&upstream=gcc-12%4012.2.0-14",
+        "pkg:deb/debian/libbar1@1%3A1.0-2%2Bb1?arch=amd64&distro=debian-12&upstream=libbar%401%3A1.0-2");
+    // the qualifier as Syft's own test expects it (pkg:deb/debian/p@v?distro=debian-11&upstream=s%402.3)
+    assertThat(new PackageURL(p.get(3).purl()).getQualifiers()).containsEntry("upstream", "gcc-12@12.2.0-14");
+    // Trivy's split: [epoch:]version[-release] of the source package, the binary's name/version when no Source
+    assertThat(p).extracting(OsPackage::trivySource).containsExactly(
+        new OsPackage.TrivySource("base-files", "12.4+deb12u5", "", 0),
+        new OsPackage.TrivySource("libfoo", "2.3", "1", 1),
+        new OsPackage.TrivySource("glibc", "2.36", "9+deb12u7", 0),
+        new OsPackage.TrivySource("gcc-12", "12.2.0", "14", 0),
+        new OsPackage.TrivySource("libbar", "1.0", "2", 1));
   }
 }

@@ -63,7 +63,7 @@ class RegistrySbomTest {
 
     JsonNode bom = Json.mapper().readTree(tmp.resolve("alpine-app.cdx.json").toFile());
     assertThat(bom.path("components").findValuesAsText("purl"))
-        .contains("pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=aarch64&distro=3.19.1",
-            "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=3.19.1");
+        .contains("pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=aarch64&distro=alpine-3.19.1",
+            "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.1");
   }
 }

@@ -60,20 +60,20 @@ class ImageVerifierTest {
         sigstore.signingConfig(), new SignConfig.TokenSource.Explicit(token, "test"));
     new ImageSigner(Log.silent(), new SigstoreJavaKeyless(keyless, Map.of(), new Redactor())).sign(new SignConfig(
         ref(keylessDigest), false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), signOut, true, List.of(), null,
-        true));
+        true, null));
 
     // cosign's legacy layout only (no bundle referrer), as images signed by the old cosign pipeline are
     legacyDigest = TestImages.pushManifest(c, "amd64", "verify-legacy");
     new ImageSigner(Log.silent(), new SigstoreJavaKeyless(keyless, Map.of(), new Redactor())).sign(new SignConfig(
         ref(legacyDigest), false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), signOut, false, List.of(), null,
-        true));
+        true, null));
 
     Openssl.ecKey(keys, null);
     KeySigner key = PemKeySigner.load(keys.resolve("key.pem"), null, "image.sign.key");
     byte[] sbom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}".getBytes();
     new ImageSigner(Log.silent(), null).sign(new SignConfig(ref(keyDigest), false, SignConfig.Mode.KEY, null, key,
         Map.of(), signOut, true, List.of(new SignConfig.Attestation(Statements.CYCLONEDX, sbom, "app.cdx.json")),
-        null, true));
+        null, true, null));
   }
 
   private VerifyConfig keylessPolicy(ImageRef ref, String identity, String regex, String issuer, Path root,
@@ -105,14 +105,17 @@ class ImageVerifierTest {
   @Test
   void keylessSignatureVerifiesByTagAndWritesVerifiedJson() throws Exception {
     ImageRef byTag = ImageRef.parse(registry.hostPort() + "/verify/app:keyless", "image.ref");
-    ImageVerifier.Verified v = new ImageVerifier(Log.silent())
+    dev.slipway.common.image.VerifiedImage v = new ImageVerifier(Log.silent())
         .verify(keylessPolicy(byTag, IDENTITY, null, ISSUER, sigstore.trustedRoot(), List.of()));
     assertThat(v.digest()).isEqualTo(keylessDigest);
-    assertThat(v.identity()).isEqualTo(IDENTITY);
+    assertThat(v.signature().identity()).isEqualTo(IDENTITY);
     JsonNode json = Json.mapper().readTree(out.resolve("verified.json").toFile());
     assertThat(json.path("digest").asText()).isEqualTo(keylessDigest);
+    assertThat(json.path("verdict").asText()).isEqualTo("PASS");
+    assertThat(dev.slipway.common.image.VerifiedImage.read(out.resolve("verified.json")).passes(keylessDigest)).isTrue();
+    assertThat(dev.slipway.common.image.VerifiedImage.read(out.resolve("verified.json")).passes(keyDigest)).isFalse();
     assertThat(json.path("reference").asText()).isEqualTo(registry.hostPort() + "/verify/app@" + keylessDigest);
-    assertThat(json.path("mode").asText()).isEqualTo("keyless");
+    assertThat(json.path("policy").path("mode").asText()).isEqualTo("keyless");
 
     new ImageVerifier(Log.silent()).verify(keylessPolicy(ref(keylessDigest), null,
         "https://github\\.com/slipway-dev/.*/release\\.yml@refs/heads/main", ISSUER, sigstore.trustedRoot(), List.of()));
@@ -121,10 +124,10 @@ class ImageVerifierTest {
   @Test
   void legacyCosignLayoutWithoutBundleVerifiesFromItsAnnotations(@TempDir Path tmp) throws Exception {
     assertThat(new Referrers(client(), Log.silent()).list(legacyDigest, null)).isEmpty();
-    ImageVerifier.Verified v = new ImageVerifier(Log.silent())
+    dev.slipway.common.image.VerifiedImage v = new ImageVerifier(Log.silent())
         .verify(keylessPolicy(ref(legacyDigest), IDENTITY, null, ISSUER, sigstore.trustedRoot(), List.of()));
-    assertThat(v.signature()).contains(".sig layer");
-    assertThat(v.identity()).isEqualTo(IDENTITY);
+    assertThat(v.signature().source()).contains(".sig layer");
+    assertThat(v.signature().identity()).isEqualTo(IDENTITY);
     assertThat(reason(() -> new ImageVerifier(Log.silent()).verify(keylessPolicy(ref(legacyDigest),
         "https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main", null, ISSUER,
         sigstore.trustedRoot(), List.of())))).isEqualTo(VerificationException.Reason.WRONG_IDENTITY);
@@ -156,7 +159,13 @@ class ImageVerifierTest {
     assertThat(reason(() -> new ImageVerifier(Log.silent())
         .verify(keyPolicy(ref(unsignedDigest), keys.resolve("pub.pem"), List.of()))))
         .isEqualTo(VerificationException.Reason.NO_SIGNATURE);
-    assertThat(out.resolve("verified.json")).doesNotExist();
+    // a failed check overwrites verified.json with FAIL for this digest: nothing stale vouches for it
+    JsonNode failed = Json.mapper().readTree(out.resolve("verified.json").toFile());
+    assertThat(failed.path("verdict").asText()).isEqualTo("FAIL");
+    assertThat(failed.path("reason").asText()).isEqualTo("NO_SIGNATURE");
+    assertThat(failed.path("digest").asText()).isEqualTo(unsignedDigest);
+    assertThat(dev.slipway.common.image.VerifiedImage.read(out.resolve("verified.json")).passes(unsignedDigest))
+        .isFalse();
   }
 
   @Test
@@ -221,10 +230,10 @@ class ImageVerifierTest {
 
   @Test
   void keySignatureWithAttestationsVerifiesAndAnotherKeyDoesNot(@TempDir Path other) throws Exception {
-    ImageVerifier.Verified v = new ImageVerifier(Log.silent())
+    dev.slipway.common.image.VerifiedImage v = new ImageVerifier(Log.silent())
         .verify(keyPolicy(ref(keyDigest), keys.resolve("pub.pem"), List.of(Statements.CYCLONEDX)));
-    assertThat(v.mode()).isEqualTo("key");
-    assertThat(v.predicateTypes()).containsExactly(Statements.CYCLONEDX);
+    assertThat(v.policy().mode()).isEqualTo("key");
+    assertThat(v.attestations().stream().map(a -> a.predicateType()).toList()).containsExactly(Statements.CYCLONEDX);
     assertThat(Json.mapper().readTree(out.resolve("verified.json").toFile()).path("digest").asText())
         .isEqualTo(keyDigest);
 

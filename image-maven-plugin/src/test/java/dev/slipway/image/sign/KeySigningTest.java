@@ -46,7 +46,7 @@ class KeySigningTest {
 
   private SignConfig config(ImageRef ref, KeySigner key, List<SignConfig.Attestation> attestations) {
     return new SignConfig(ref, false, SignConfig.Mode.KEY, null, key, Map.of("ci.run", "42"), out, true,
-        attestations, null, true);
+        attestations, null, true, null);
   }
 
   @Test
@@ -118,7 +118,22 @@ class KeySigningTest {
     List<Referrers.Referrer> refs = new Referrers(c, dev.slipway.common.Log.silent()).list(image.digest(), null);
     assertThat(refs).hasSize(3);
     assertThat(refs).extracting(r -> r.annotations().get(ImageSigner.REFERRER_CONTENT))
-        .containsExactly("message-signature", "dsse-envelope", "dsse-envelope");
+        .containsExactly("dsse-envelope", "dsse-envelope", "dsse-envelope");
+    assertThat(refs).extracting(r -> r.annotations().get(ImageSigner.REFERRER_PREDICATE))
+        .containsExactly(Statements.COSIGN_SIGN_V1, Statements.CYCLONEDX, Statements.SLSA_PROVENANCE_V1);
+    for (Referrers.Referrer r : refs) {
+      assertThat(c.getManifest(r.digest()).json().path("layers")).hasSize(1);
+    }
+    // no Rekor configured: every output says what a cosign verifier then needs
+    assertThat(result.transparencyLog().url()).isNull();
+    assertThat(result.transparencyLog().cosignVerifyFlags()).containsExactly("--insecure-ignore-tlog=true");
+    assertThat(log.all()).contains("--insecure-ignore-tlog=true");
+    assertThat(Json.mapper().readTree(out.resolve("signatures/signatures.json").toFile())
+        .at("/transparencyLog/cosignVerifyFlags/0").asText()).isEqualTo("--insecure-ignore-tlog=true");
+    for (CosignLayout.Layer att : atts) {
+      assertThat(att.annotations()).containsEntry(CosignLayout.ANN_SIGNATURE, "")
+          .doesNotContainKey(CosignLayout.ANN_BUNDLE);
+    }
     JsonNode bundle = Json.mapper().readTree(out.resolve("signatures").resolve(result.signatures().get(0).bundle()).toFile());
     assertThat(bundle.path("verificationMaterial").path("publicKey").path("hint").asText()).isEqualTo(result.signer());
 
@@ -178,10 +193,12 @@ class KeySigningTest {
     assertThat(SignConfig.resolveMode(SignConfig.Mode.AUTO, true, true)).isEqualTo(SignConfig.Mode.KEY);
     assertThat(SignConfig.resolveMode(SignConfig.Mode.AUTO, false, true)).isEqualTo(SignConfig.Mode.KEYLESS);
     assertThat(SignConfig.tokenSource(null, Map.of())).isNull();
-    assertThat(SignConfig.tokenSource(null, Map.of("SIGSTORE_ID_TOKEN", "abc.def.ghi")))
-        .isEqualTo(new SignConfig.TokenSource.Explicit("abc.def.ghi", "SIGSTORE_ID_TOKEN"));
-    assertThat(SignConfig.tokenSource("x.y.z", Map.of("SIGSTORE_ID_TOKEN", "abc.def.ghi")).toString())
-        .isEqualTo("identity token from image.sign.identityToken");
+    // the variables alone are not a token: the Mojo reads the one image.sign.identityTokenEnv names
+    assertThat(SignConfig.tokenSource(null, Map.of("SIGSTORE_ID_TOKEN", "abc.def.ghi"))).isNull();
+    SignConfig.TokenSource.Explicit file = new SignConfig.TokenSource.Explicit("x.y.z", "image.sign.identityTokenFile");
+    assertThat(SignConfig.tokenSource(file, Map.of("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1/x?a=1",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "t"))).isSameAs(file);
+    assertThat(file.toString()).isEqualTo("identity token from image.sign.identityTokenFile").doesNotContain("x.y.z");
     assertThat(SignConfig.tokenSource(null, Map.of("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1/x?a=1",
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "t"))).isInstanceOf(SignConfig.TokenSource.GithubActions.class);
   }

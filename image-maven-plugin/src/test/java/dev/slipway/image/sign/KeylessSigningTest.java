@@ -56,7 +56,7 @@ class KeylessSigningTest {
     return new SignConfig(ref, platforms, SignConfig.Mode.KEYLESS,
         new SignConfig.Keyless(SignConfig.Instance.CUSTOM, sigstore.trustedRoot(), signingConfig,
             new SignConfig.TokenSource.Explicit(token, "test")),
-        null, Map.of(), out, true, attestations, null, true);
+        null, Map.of(), out, true, attestations, null, true, null);
   }
 
   static final byte[] PROVENANCE = ("{\"buildDefinition\":{\"buildType\":\"" + Statements.BUILD_TYPE
@@ -77,13 +77,15 @@ class KeylessSigningTest {
     assertThat(result.attestationsSkipped()).isNull();
     assertThat(result.attestations()).singleElement()
         .satisfies(a -> assertThat(a.predicateType()).isEqualTo(Statements.SLSA_PROVENANCE_V1));
-    assertThat(sigstore.rekorV2Size()).isEqualTo(v2Before + 1);
+    // the cosign v3 signature statement and the provenance: two DSSE envelopes in Rekor v2
+    assertThat(sigstore.rekorV2Size()).isEqualTo(v2Before + 2);
 
-    // cosign's .att layer: the DSSE envelope, certificate, chain and RFC 3161 timestamp
+    // cosign's .att layer: the DSSE envelope, the empty signature annotation cosign's reader requires, certificate,
+    // chain and RFC 3161 timestamp
     CosignLayout.Layer att = new CosignLayout(c).read(image.digest(), CosignLayout.ATT).get(0);
     assertThat(att.mediaType()).isEqualTo(Dsse.MEDIA_TYPE);
-    assertThat(att.annotations()).containsKeys(CosignLayout.ANN_CERTIFICATE, CosignLayout.ANN_CHAIN,
-        CosignLayout.ANN_RFC3161);
+    assertThat(att.annotations()).containsEntry(CosignLayout.ANN_SIGNATURE, "").containsKeys(
+        CosignLayout.ANN_CERTIFICATE, CosignLayout.ANN_CHAIN, CosignLayout.ANN_RFC3161);
     JsonNode statement = Json.mapper().readTree(Dsse.parse(att.content()).payload());
     assertThat(statement.path("subject").get(0).path("digest").path("sha256").asText())
         .isEqualTo(Digests.hex(image.digest()));
@@ -104,10 +106,10 @@ class KeylessSigningTest {
     assertThat(node.verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY + "x", ISSUER).ok()).isFalse();
 
     // and image:verify's core accepts it as the required provenance
-    ImageVerifier.Verified v = new ImageVerifier(dev.slipway.common.Log.silent()).verify(new VerifyConfig(ref,
+    dev.slipway.common.image.VerifiedImage v = new ImageVerifier(dev.slipway.common.Log.silent()).verify(new VerifyConfig(ref,
         new VerifyConfig.Keyless(IDENTITY, null, ISSUER, SignConfig.Instance.CUSTOM, sigstore.trustedRoot()),
         List.of(Statements.SLSA_PROVENANCE_V1), out, null, true));
-    assertThat(v.predicateTypes()).containsExactly(Statements.SLSA_PROVENANCE_V1);
+    assertThat(v.attestations().stream().map(a -> a.predicateType()).toList()).containsExactly(Statements.SLSA_PROVENANCE_V1);
   }
 
   @Test
@@ -128,8 +130,12 @@ class KeylessSigningTest {
     assertThat(result.signatures()).hasSize(1);
     assertThat(result.attestations()).isEmpty();
     assertThat(result.attestationsSkipped()).contains("Rekor v2").contains("image.sign.mode=key");
-    assertThat(log.all()).contains("Attestations not made");
+    assertThat(log.all()).contains("No cosign v3 signature bundle and no attestations");
     assertThat(new CosignLayout(c).read(digest, CosignLayout.ATT)).isEmpty();
+    // no bundle referrer at all: cosign v3 then reads the .sig tag instead of taking an attestation for a signature
+    assertThat(result.signatures().get(0).referrer()).isNull();
+    assertThat(result.signatures().get(0).referrerSkipped()).contains("Rekor v2");
+    assertThat(new Referrers(c, dev.slipway.common.Log.silent()).list(digest, null)).isEmpty();
   }
 
   static VerificationOptions options(String san, String issuer) {
@@ -203,14 +209,24 @@ class KeylessSigningTest {
       NodeVerifier.Result ok = node.verify(sigstore.trustedRoot(), bundleFile, payload, IDENTITY, ISSUER);
       assertThat(ok.ok()).as(ok.toString()).isTrue();
 
-      // the bundle is also attached as a referrer, with the payload it signs
+      // cosign v3's signature: a one-layer referrer holding a DSSE bundle of a sign/v1 statement about the digest,
+      // which sigstore-js verifies on its own
       List<Referrers.Referrer> refs = new Referrers(c, dev.slipway.common.Log.silent())
           .list(s.digest(), SigstoreBundles.MEDIA_TYPE);
       assertThat(refs).extracting(Referrers.Referrer::digest).contains(s.referrer());
       JsonNode artifact = c.getManifest(s.referrer()).json();
       assertThat(artifact.path("subject").path("digest").asText()).isEqualTo(s.digest());
+      assertThat(artifact.path("layers")).hasSize(1);
+      assertThat(artifact.path("annotations").path(ImageSigner.REFERRER_PREDICATE).asText())
+          .isEqualTo(Statements.COSIGN_SIGN_V1);
+      Path signBundle = out.resolve("signatures").resolve(s.signatureBundle());
       assertThat(c.getBlob(artifact.path("layers").get(0).path("digest").asText()))
-          .isEqualTo(Files.readAllBytes(bundleFile));
+          .isEqualTo(Files.readAllBytes(signBundle));
+      NodeVerifier.Result v3 = node.verifyDsse(sigstore.trustedRoot(), signBundle, IDENTITY, ISSUER);
+      assertThat(v3.ok()).as(v3.toString()).isTrue();
+      JsonNode st = Json.mapper().readTree(v3.dssePayload());
+      assertThat(st.path("predicateType").asText()).isEqualTo(Statements.COSIGN_SIGN_V1);
+      assertThat(st.path("subject").get(0).path("digest").path("sha256").asText()).isEqualTo(Digests.hex(s.digest()));
     }
 
     // negative cases, each rejected by both implementations
@@ -280,7 +296,7 @@ class KeylessSigningTest {
       Redactor redactor = new Redactor().add(requestToken);
       SignResult result = new ImageSigner(log.redacting(redactor), new SigstoreJavaKeyless(keyless, env, redactor))
           .sign(new SignConfig(ref, false, SignConfig.Mode.KEYLESS, keyless, null, Map.of(), out, false, List.of(),
-              null, true));
+              null, true, null));
       assertThat(result.signer()).isEqualTo(IDENTITY);
       assertThat(seen).singleElement().asString().contains("audience=sigstore");
       assertThat(log.all()).contains("GitHub Actions OIDC token").doesNotContain(requestToken).doesNotContain(idToken);

@@ -50,7 +50,7 @@ class KmsSigningTest {
     assertThat(key.describe()).isEqualTo("AWS KMS key " + kms.keyArn);
     SignResult result = new ImageSigner(Log.silent(), null).sign(new SignConfig(
         ImageRef.parse(registry.hostPort() + "/kms/app@" + digest, "image.ref"), false, SignConfig.Mode.KEY, null,
-        key, Map.of(), out, true, List.of(), null, true));
+        key, Map.of(), out, true, List.of(), null, true, null));
     assertThat(kms.calls).contains("TrentService.Sign", "TrentService.GetPublicKey");
 
     CosignLayout.Layer layer = new CosignLayout(c).read(digest, CosignLayout.SIG).get(0);
@@ -63,7 +63,7 @@ class KmsSigningTest {
     assertThat(SimpleSigning.parse(layer.content()).manifestDigest()).isEqualTo(digest);
     assertThat(result.signer()).isEqualTo(SigstoreBundles.keyId(kms.keys.getPublic()));
 
-    ImageVerifier.Verified v = new ImageVerifier(Log.silent()).verify(new VerifyConfig(
+    dev.slipway.common.image.VerifiedImage v = new ImageVerifier(Log.silent()).verify(new VerifyConfig(
         ImageRef.parse(registry.hostPort() + "/kms/app@" + digest, "image.ref"),
         new VerifyConfig.Key(PublicKeys.load(pub, "image.verify.publicKey"), "kms.pub.pem"), List.of(), out, null,
         true));

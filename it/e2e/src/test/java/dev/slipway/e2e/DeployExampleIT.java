@@ -220,7 +220,8 @@ class DeployExampleIT {
         "-Dstaging.pollInterval=500ms", "-Dstaging.health.initialDelay=0s", "-Dstaging.health.attempts=3",
         "-Dstaging.health.interval=500ms");
     Map.of("AWS_ENDPOINT_URL_ECS", endpoint, "AWS_ENDPOINT_URL_STS", endpoint,
-        "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", endpoint,
+        "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", endpoint, "AWS_ENDPOINT_URL_IAM", endpoint,
+        "AWS_ENDPOINT_URL_CLOUDWATCH", endpoint,
         "AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_SESSION_TOKEN", TOKEN,
         "AWS_CONFIG_FILE", work.resolve("no-aws-config").toString(),
         "AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-aws-credentials").toString()).forEach(run::env);

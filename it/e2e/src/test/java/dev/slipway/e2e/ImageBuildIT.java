@@ -9,7 +9,6 @@ import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.MavenRun;
 import dev.slipway.testkit.Skopeo;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -78,22 +77,5 @@ class ImageBuildIT {
     assertThat(BuiltImage.read(project.resolve("target/slipway/image.json")).digest()).isEqualTo(image.digest());
   }
 
-  @Test
-  void aBadPlatformFailsTheBuildNamingTheParameterAndForm() throws Exception {
-    Path project = ExampleProject.copy("hello-service", dir);
-    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "-Dimage.platforms=linux/amd64,arm64")
-        .run();
-    assertThat(r.succeeded()).isFalse();
-    assertThat(r.log()).contains("image.platforms: 'arm64' is not a platform: expected os/arch");
-    assertThat(Files.exists(project.resolve("target/slipway/image.json"))).isFalse();
-  }
-
-  @Test
-  void skipLeavesNoImage() throws Exception {
-    Path project = ExampleProject.copy("hello-service", dir);
-    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "-Dimage.skip").run();
-    assertThat(r.succeeded()).as(r.log()).isTrue();
-    assertThat(r.log()).contains("image:build skipped");
-    assertThat(Files.exists(project.resolve("target/slipway"))).isFalse();
-  }
+  // Parameters one by one (bad platforms, skip, ...) are tested in-process: image-maven-plugin's BuildGoalTest.
 }

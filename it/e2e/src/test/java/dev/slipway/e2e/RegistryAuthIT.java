@@ -93,4 +93,51 @@ class RegistryAuthIT {
     assertThat(last).as(log).isNotNull();
     return last;
   }
+
+  /**
+   * Lines of the log that carry {@code secret}, leaving out only an environment dump's {@code VAR=secret} entry for
+   * the variable that holds it (Maven's, when a Maven version prints the environment under -X; CI masks it): every
+   * line Slipway writes and every parameter Maven prints must be free of it.
+   */
+  static java.util.List<String> linesCarrying(String log, String secret, String variable) {
+    return log.lines().filter(l -> l.contains(secret))
+        .filter(l -> !l.matches(".*\\b" + java.util.regex.Pattern.quote(variable) + "\\s*[=:]\\s*"
+            + java.util.regex.Pattern.quote(secret) + "\\s*$"))
+        .toList();
+  }
+
+  @Test
+  void underDebugThePasswordFromAVariableIsInNoLineOfOursAndSbomSendsItToTheListedPlainHttpRegistry()
+      throws Exception {
+    // registry.slipway.test resolves to the loopback registry through a hosts file given to the forked JVM: a plain
+    // HTTP registry under a name that is not loopback, where only image:build used to send credentials
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 registry.slipway.test\n");
+    String named = "registry.slipway.test:" + registry.port();
+    Path project = ExampleProject.copy("hello-service", dir);
+    MavenRun.Result r = MavenRun.in(project).jvmOptions("-Djdk.net.hosts.file=" + hosts)
+        .env("REGISTRY_PASSWORD_CANARY", PASSWORD)
+        .args("-X", "package", "-DskipTests", "-Dimage.to=" + named + "/secure/debug",
+            "-Dimage.insecureRegistries=" + named, "-Dimage.username=ci-bot",
+            "-Dimage.passwordEnv=REGISTRY_PASSWORD_CANARY", "-Dimage.platforms=linux/amd64").run();
+    assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).contains("(f) passwordEnv = REGISTRY_PASSWORD_CANARY")
+        .contains("SBOM application/vnd.cyclonedx+json attached to " + named + "/secure/debug@");
+    assertThat(linesCarrying(r.log(), PASSWORD, "REGISTRY_PASSWORD_CANARY")).isEmpty();
+    BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
+    assertThat(new Skopeo(registry).inspectRaw("docker://" + registry.hostPort() + "/secure/debug@" + image.digest()))
+        .contains("linux");
+  }
+
+  @Test
+  void theDeprecatedPasswordParameterStillWorksAndWarns() throws Exception {
+    Path project = ExampleProject.copy("hello-service", dir);
+    MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
+        "-Dimage.to=" + registry.hostPort() + "/secure/old", "-Dimage.insecureRegistries=" + registry.hostPort(),
+        "-Dimage.username=ci-bot", "-Dimage.password=" + PASSWORD, "-Dimage.platforms=linux/amd64",
+        "-Dimage.sbom.skip").run();
+    assertThat(r.succeeded()).as(r.log()).isTrue();
+    assertThat(r.log()).contains("image.password is deprecated").contains("image.passwordEnv");
+    assertThat(r.log()).doesNotContain(PASSWORD);
+  }
 }

@@ -188,7 +188,7 @@ class SbomIT {
         "pkg:deb/debian/base-files@12.4%2Bdeb12u5?arch=amd64&distro=debian-12",
         "pkg:deb/debian/base-files@12.4%2Bdeb12u5?arch=arm64&distro=debian-12",
         "pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1?arch=all&distro=debian-12",
-        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=arm64&distro=debian-12");
+        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=arm64&distro=debian-12&upstream=glibc");
     assertThat(r.log()).contains("SBOM: 6 OS packages").contains("[PASS] nonRoot linux/arm64")
         .contains("[WARN] basePinned: base " + registry.hostPort() + "/base/debianish:12 is referenced by tag");
 

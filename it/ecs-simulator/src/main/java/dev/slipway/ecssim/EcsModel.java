@@ -37,6 +37,7 @@ final class EcsModel {
   private final Set<String> scenarioRevisions = new HashSet<>();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Deque<Scenario.Rollout> rollouts;
+  private final CloudWatchModel cloudWatch;
 
   final class Cluster {
     final String name;
@@ -139,6 +140,10 @@ final class EcsModel {
     Long bakeUntil;
     Long finishedAt;
     ObjectNode rollbackInfo;
+    /** The service's deployment configuration when this deployment started (a service deployment reports its own). */
+    final ObjectNode configuration;
+    /** A newer deployment replaced this one before it finished: it makes no more progress. */
+    boolean superseded;
     final List<Task> tasks = new ArrayList<>();
 
     Deployment(Service s, String taskDefinition, Scenario.Rollout plan, boolean rollback, long at) {
@@ -158,6 +163,7 @@ final class EcsModel {
       this.updatedAt = at;
       this.desiredCount = s.desiredCount;
       this.nextTickAt = at + plan.taskStartSeconds * 1000L;
+      this.configuration = s.deploymentConfiguration.deepCopy();
     }
 
     int running() {
@@ -165,13 +171,14 @@ final class EcsModel {
     }
 
     boolean inProgress() {
-      return "IN_PROGRESS".equals(rolloutState);
+      return "IN_PROGRESS".equals(rolloutState) && !superseded;
     }
   }
 
-  EcsModel(Scenario scenario, SimClock clock) {
+  EcsModel(Scenario scenario, SimClock clock, CloudWatchModel cloudWatch) {
     this.scenario = scenario;
     this.clock = clock;
+    this.cloudWatch = cloudWatch;
     this.prefix = "arn:aws:ecs:" + scenario.region + ":" + scenario.account + ":";
     this.rollouts = new ArrayDeque<>(scenario.rollouts);
     for (ObjectNode td : scenario.taskDefinitions) {
@@ -197,9 +204,7 @@ final class EcsModel {
         Scenario.Rollout instant = new Scenario.Rollout();
         Deployment d = new Deployment(s, td, instant, false, now - 3_600_000L);
         for (int i = 0; i < s.desiredCount; i++) {
-          Task t = new Task(s, td, d.id, d.createdAt);
-          t.lastStatus = "RUNNING";
-          d.tasks.add(t);
+          startTask(s, d, d.createdAt);
         }
         d.rolloutState = "COMPLETED";
         d.rolloutStateReason = "ECS deployment " + d.id + " completed.";
@@ -237,6 +242,17 @@ final class EcsModel {
 
   private void step(Service s, Deployment d, long at) {
     d.updatedAt = at;
+    JsonNode alarms = d.configuration.path("alarms");
+    if (alarms.path("enable").asBoolean(false) && !d.rollbackDeployment) {
+      // ECS deployment alarms: an alarm in ALARM while the deployment runs fails it
+      for (JsonNode name : alarms.path("alarmNames")) {
+        if (cloudWatch.inAlarm(name.asText(), at)) {
+          fail(s, d, at, "ECS deployment alarm " + name.asText() + " is in ALARM.", "alarm " + name.asText()
+              + " detected", "CloudWatch alarm " + name.asText(), alarms.path("rollback").asBoolean(false));
+          return;
+        }
+      }
+    }
     switch (d.plan.outcome) {
       case SUCCESS -> {
         if (d.bakeUntil != null) {
@@ -245,13 +261,11 @@ final class EcsModel {
           }
           return;
         }
-        Task t = new Task(s, d.taskDefinition, d.id, at);
-        t.lastStatus = "RUNNING";
-        d.tasks.add(t);
+        Task t = startTask(s, d, at);
         s.event(at, "has started 1 tasks: (task " + t.arn.substring(t.arn.lastIndexOf('/') + 1) + ").");
         if (d.running() >= d.desiredCount) {
-          int bake = s.deploymentConfiguration.path("bakeTimeInMinutes").asInt(0);
-          boolean nativeStrategy = !"ROLLING".equals(s.deploymentConfiguration.path("strategy").asText("ROLLING"));
+          int bake = d.configuration.path("bakeTimeInMinutes").asInt(0);
+          boolean nativeStrategy = !"ROLLING".equals(d.configuration.path("strategy").asText("ROLLING"));
           if (nativeStrategy && bake > 0 && !d.rollbackDeployment) {
             // traffic is on the new revision; ECS keeps the old one until the bake time has passed
             d.bakeUntil = at + bake * 60_000L;
@@ -263,32 +277,62 @@ final class EcsModel {
         }
       }
       case CRASH -> {
-        Task t = new Task(s, d.taskDefinition, d.id, at);
-        t.lastStatus = "STOPPED";
-        t.stoppedReason = "Essential container in task exited";
-        s.stoppedTasks.add(t);
-        d.failedTasks++;
+        Task t = failTask(s, d, at, "Essential container in task exited");
         s.event(at, "has stopped 1 running tasks: (task " + t.arn.substring(t.arn.lastIndexOf('/') + 1)
             + "). Reason: Essential container in task exited");
-        JsonNode cb = s.deploymentConfiguration.path("deploymentCircuitBreaker");
+        JsonNode cb = d.configuration.path("deploymentCircuitBreaker");
         int threshold = d.plan.failureThreshold > 0 ? d.plan.failureThreshold : Math.max(3, (d.desiredCount + 1) / 2);
         if (cb.path("enable").asBoolean(false) && d.failedTasks >= threshold) {
-          d.rolloutState = "FAILED";
-          d.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
-          s.event(at, "deployment " + d.id + " deployment failed: tasks failed to start.");
-          if (cb.path("rollback").asBoolean(false)) {
-            Deployment target = lastCompleted(s, d);
-            if (target != null) {
-              startRollback(s, d, target.taskDefinition, "circuit breaker", at);
-            }
-          } else {
-            d.sdStatus = "STOPPED";
-            d.sdStatusReason = "ECS deployment circuit breaker: tasks failed to start.";
-            d.finishedAt = at;
-          }
+          fail(s, d, at, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start",
+              "circuit breaker", cb.path("rollback").asBoolean(false));
         }
       }
       case STUCK -> s.event(at, "was unable to place a task because no container instance met all of its requirements.");
+    }
+  }
+
+  // ------------------------------------------------------------------ task lifecycle
+  // The only three places a task changes state: a mode that runs tasks as real containers replaces these.
+
+  /** A task of {@code d} starts and reaches RUNNING at {@code at}. */
+  private Task startTask(Service s, Deployment d, long at) {
+    Task t = new Task(s, d.taskDefinition, d.id, at);
+    t.lastStatus = "RUNNING";
+    d.tasks.add(t);
+    return t;
+  }
+
+  /** A task of {@code d} is started at {@code at} and exits at once: it counts against the circuit breaker. */
+  private Task failTask(Service s, Deployment d, long at, String reason) {
+    Task t = new Task(s, d.taskDefinition, d.id, at);
+    t.lastStatus = "STOPPED";
+    t.stoppedReason = reason;
+    s.stoppedTasks.add(t);
+    d.failedTasks++;
+    return t;
+  }
+
+  /** A running task is stopped by ECS (scaled in when another deployment completed). */
+  private void stopTask(Service s, Task t, String reason) {
+    t.lastStatus = "STOPPED";
+    t.stoppedReason = reason;
+    s.stoppedTasks.add(t);
+  }
+
+  /** ECS gives up on {@code d}: FAILED, and either its own rollback or a STOPPED service deployment. */
+  private void fail(Service s, Deployment d, long at, String reason, String event, String why, boolean rollback) {
+    d.rolloutState = "FAILED";
+    d.rolloutStateReason = reason;
+    s.event(at, "deployment " + d.id + " deployment failed: " + event + ".");
+    if (rollback) {
+      Deployment target = lastCompleted(s, d);
+      if (target != null) {
+        startRollback(s, d, target.taskDefinition, why, at);
+      }
+    } else {
+      d.sdStatus = "STOPPED";
+      d.sdStatusReason = reason;
+      d.finishedAt = at;
     }
   }
 
@@ -301,9 +345,7 @@ final class EcsModel {
         other.status = "INACTIVE";
         for (Task t : other.tasks) {
           if ("RUNNING".equals(t.lastStatus)) {
-            t.lastStatus = "STOPPED";
-            t.stoppedReason = "Scaling activity initiated by (deployment " + d.id + ")";
-            s.stoppedTasks.add(t);
+            stopTask(s, t, "Scaling activity initiated by (deployment " + d.id + ")");
           }
         }
         s.deployments.remove(other);
@@ -478,9 +520,21 @@ final class EcsModel {
     if (newDeployment) {
       Scenario.Rollout plan =
           isScenarioRevision(target) || rollouts.isEmpty() ? scenario.defaultRollout : rollouts.poll();
+      if (!isScenarioRevision(target)) {
+        cloudWatch.deploymentStarted(now);
+      }
       Deployment d = new Deployment(s, target, plan, false, now);
       for (Deployment old : s.deployments) {
         old.status = "ACTIVE";
+        if (old.inProgress()) {
+          // as ECS does: a deployment still rolling out when a newer one starts is stopped, not finished
+          old.superseded = true;
+          old.updatedAt = now;
+          old.sdStatus = "STOPPED";
+          old.sdStatusReason = "Service deployment superseded by a newer service deployment "
+              + d.serviceDeploymentArn + ".";
+          old.finishedAt = now;
+        }
       }
       s.deployments.add(0, d);
       s.history.add(d);
@@ -574,7 +628,7 @@ final class EcsModel {
     o.set("deploymentConfiguration", s.deploymentConfiguration.deepCopy());
     ArrayNode deps = o.putArray("deployments");
     for (Deployment d : s.deployments) {
-      deps.add(deploymentView(d));
+      deps.add(deploymentView(s, d));
     }
     ArrayNode events = o.putArray("events");
     s.events.forEach(events::add);
@@ -587,7 +641,13 @@ final class EcsModel {
     return o;
   }
 
-  ObjectNode deploymentView(Deployment d) {
+  /** Behind a Classic Load Balancer (loadBalancerName, no target group) ECS reports no rolloutState. */
+  static boolean classicLoadBalancer(Service s) {
+    return s.spec.loadBalancers.stream()
+        .anyMatch(lb -> lb.hasNonNull("loadBalancerName") && !lb.hasNonNull("targetGroupArn"));
+  }
+
+  ObjectNode deploymentView(Service s, Deployment d) {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", d.id);
     o.put("status", d.status);
@@ -598,8 +658,10 @@ final class EcsModel {
     o.put("failedTasks", d.failedTasks);
     o.put("createdAt", d.createdAt / 1000.0);
     o.put("updatedAt", d.updatedAt / 1000.0);
-    o.put("rolloutState", d.rolloutState);
-    o.put("rolloutStateReason", d.rolloutStateReason);
+    if (!classicLoadBalancer(s)) {
+      o.put("rolloutState", d.rolloutState);
+      o.put("rolloutStateReason", d.rolloutStateReason);
+    }
     return o;
   }
 
@@ -628,11 +690,11 @@ final class EcsModel {
     if (d.sdStatusReason != null) {
       o.put("statusReason", d.sdStatusReason);
     }
-    o.set("deploymentConfiguration", s.deploymentConfiguration.deepCopy());
+    o.set("deploymentConfiguration", d.configuration.deepCopy());
     if (d.rollbackInfo != null) {
       o.set("rollback", d.rollbackInfo.deepCopy());
     }
-    JsonNode cb = s.deploymentConfiguration.path("deploymentCircuitBreaker");
+    JsonNode cb = d.configuration.path("deploymentCircuitBreaker");
     o.putObject("deploymentCircuitBreaker")
         .put("status", cb.path("enable").asBoolean(false)
             ? ("FAILED".equals(d.rolloutState) && d.failedTasks > 0 ? "TRIGGERED" : "MONITORING") : "DISABLED")

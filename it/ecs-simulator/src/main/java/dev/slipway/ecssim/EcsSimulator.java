@@ -38,21 +38,70 @@ public final class EcsSimulator implements AutoCloseable {
   private final EcsModel model;
   private final EcsApi ecs;
   private final QueryApi query;
+  private final CloudWatchModel cloudWatch;
+  private final CloudWatchApi cloudWatchApi;
   private final List<CallRecord> calls = new CopyOnWriteArrayList<>();
   private final Map<Scenario.Fault, int[]> faultCounters = new LinkedHashMap<>();
   private final Map<String, Integer> operationCounts = new LinkedHashMap<>();
   private final Object lock = new Object();
+  private final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, List<java.util.function.Consumer<CallRecord>>> hooks =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private HttpServer server;
   private ExecutorService executor;
 
   public EcsSimulator(Scenario scenario, SimClock clock) {
     this.scenario = scenario;
     this.clock = clock;
-    this.model = new EcsModel(scenario, clock);
+    this.cloudWatch = new CloudWatchModel(scenario, clock);
+    this.cloudWatchApi = new CloudWatchApi(cloudWatch);
+    this.model = new EcsModel(scenario, clock, cloudWatch);
     this.ecs = new EcsApi(model);
-    this.query = new QueryApi(scenario, model, clock);
+    this.query = new QueryApi(scenario, model, clock, this::isDenied);
     for (Scenario.Fault f : scenario.faults) {
       faultCounters.put(f, new int[] {0});
+    }
+    denied.addAll(scenario.denied);
+  }
+
+  /**
+   * From now on calls of the IAM action {@code action} (e.g. {@code ecs:DescribeServiceDeployments}) answer
+   * AccessDenied, as when a policy is tightened during a deployment.
+   */
+  public void deny(String action) {
+    denied.add(action);
+  }
+
+  public void allow(String action) {
+    denied.remove(action);
+  }
+
+  /** The IAM actions currently denied. */
+  public java.util.Set<String> deniedActions() {
+    return java.util.Set.copyOf(denied);
+  }
+
+  /**
+   * Runs {@code hook} after every answered call of {@code operation}, before the caller gets the answer: lets a test
+   * change the world at an exact point of a client's conversation (another deployment starting, a disk filling up).
+   */
+  public void onCall(String operation, java.util.function.Consumer<CallRecord> hook) {
+    hooks.computeIfAbsent(operation, k -> new CopyOnWriteArrayList<>()).add(hook);
+  }
+
+  private void runHooks(CallRecord call) {
+    for (var hook : hooks.getOrDefault(call.operation(), List.of())) {
+      hook.accept(call);
+    }
+  }
+
+  private void checkAllowed(String action) {
+    if (denied.contains(action)) {
+      boolean query = action.startsWith("sts:") || action.startsWith("iam:")
+          || action.startsWith("elasticloadbalancing:");
+      throw new AwsError(query ? 403 : 400, query ? "AccessDenied" : "AccessDeniedException",
+          "User: " + scenario.callerArn + " is not authorized to perform: " + action
+              + " because no identity-based policy allows the " + action + " action");
     }
   }
 
@@ -136,15 +185,25 @@ public final class EcsSimulator implements AutoCloseable {
         Matcher m = CREDENTIAL.matcher(auth);
         akid = m.find() ? m.group(1) : null;
       }
+      if (path.startsWith(CloudWatchApi.CBOR_PATH)) {
+        cloudWatch(ex, path.substring(CloudWatchApi.CBOR_PATH.length()), body, true, akid);
+        return;
+      }
+      if (target != null && target.startsWith(CloudWatchApi.JSON_TARGET)) {
+        cloudWatch(ex, target.substring(CloudWatchApi.JSON_TARGET.length()), body, false, akid);
+        return;
+      }
       String text = new String(body, StandardCharsets.UTF_8);
       if (target != null && target.startsWith(ECS_TARGET_PREFIX)) {
         String op = target.substring(ECS_TARGET_PREFIX.length());
         int status;
         byte[] reply;
         String errorType = null;
+        CallRecord call;
         synchronized (lock) {
           try {
             injectFault(op);
+            checkAllowed("ecs:" + op);
             JsonNode req = text.isBlank() ? EcsModel.JSON.createObjectNode() : EcsModel.JSON.readTree(text);
             reply = EcsModel.JSON.writeValueAsBytes(ecs.handle(op, req));
             status = 200;
@@ -158,8 +217,10 @@ public final class EcsSimulator implements AutoCloseable {
             errorType = "SerializationException";
             reply = ("{\"__type\":\"SerializationException\",\"message\":\"malformed JSON\"}").getBytes(StandardCharsets.UTF_8);
           }
-          calls.add(new CallRecord(clock.nowMillis(), "ecs", op, CallRecord.isMutating(op), status, akid, text));
+          call = new CallRecord(clock.nowMillis(), "ecs", op, CallRecord.isMutating(op), status, akid, text);
+          calls.add(call);
         }
+        runHooks(call);
         if (errorType != null) {
           ex.getResponseHeaders().add("x-amzn-ErrorType", errorType);
         }
@@ -176,18 +237,22 @@ public final class EcsSimulator implements AutoCloseable {
       }
       int status;
       String xml;
+      CallRecord call;
       synchronized (lock) {
         try {
           injectFault(action);
+          checkAllowed(QueryApi.serviceOf(action) + ":" + action);
           xml = query.handle(action, params, akid);
           status = 200;
         } catch (AwsError e) {
           status = e.status();
           xml = QueryApi.error(e, action);
         }
-        calls.add(new CallRecord(clock.nowMillis(), QueryApi.serviceOf(action), action, CallRecord.isMutating(action),
-            status, akid, redactQuery(text)));
+        call = new CallRecord(clock.nowMillis(), QueryApi.serviceOf(action), action, CallRecord.isMutating(action),
+            status, akid, redactQuery(text));
+        calls.add(call);
       }
+      runHooks(call);
       ex.getResponseHeaders().add("Content-Type", "text/xml");
       ex.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
       send(ex, status, xml.getBytes(StandardCharsets.UTF_8));
@@ -197,8 +262,52 @@ public final class EcsSimulator implements AutoCloseable {
     }
   }
 
+  /** CloudWatch in Smithy RPC v2 CBOR ({@code cbor}) or awsJson1_0; the call record holds the request as JSON. */
+  private void cloudWatch(HttpExchange ex, String op, byte[] body, boolean cbor, String akid) throws IOException {
+    int status;
+    JsonNode reply;
+    JsonNode req = EcsModel.JSON.createObjectNode();
+    CallRecord call;
+    synchronized (lock) {
+      try {
+        injectFault(op);
+        checkAllowed("cloudwatch:" + op);
+        req = cbor ? CloudWatchApi.readCbor(body)
+            : body.length == 0 ? EcsModel.JSON.createObjectNode() : EcsModel.JSON.readTree(body);
+        model.advance();
+        reply = cloudWatchApi.handle(op, req);
+        status = 200;
+      } catch (AwsError e) {
+        status = e.status();
+        reply = CloudWatchApi.error(e);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        status = 400;
+        reply = CloudWatchApi.error(new AwsError(400, "SerializationException", "malformed JSON"));
+      }
+      call = new CallRecord(clock.nowMillis(), "monitoring", op, false, status, akid, req.toString());
+      calls.add(call);
+    }
+    runHooks(call);
+    ex.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+    if (cbor) {
+      ex.getResponseHeaders().add("smithy-protocol", "rpc-v2-cbor");
+      ex.getResponseHeaders().add("Content-Type", "application/cbor");
+      send(ex, status, CloudWatchApi.writeCbor(reply));
+    } else {
+      if (status != 200) {
+        ex.getResponseHeaders().add("x-amzn-query-error", reply.path("__type").asText() + ";Sender");
+      }
+      ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+      send(ex, status, EcsModel.JSON.writeValueAsBytes(reply));
+    }
+  }
+
   private static String redactQuery(String text) {
     return text.replaceAll("(?i)(SerialNumber|TokenCode)=[^&]*", "$1=****");
+  }
+
+  private boolean isDenied(String action) {
+    return denied.contains(action);
   }
 
   private void injectFault(String operation) {

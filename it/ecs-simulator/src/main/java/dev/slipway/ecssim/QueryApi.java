@@ -10,23 +10,27 @@ import java.util.Map;
 final class QueryApi {
   private static final String STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
   private static final String ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+  private static final String IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Scenario scenario;
   private final EcsModel model;
   private final SimClock clock;
+  private final java.util.function.Predicate<String> denied;
   /** Temporary access key ids handed out by AssumeRole, to the role session they belong to. */
   private final Map<String, String> sessions = new LinkedHashMap<>();
 
-  QueryApi(Scenario scenario, EcsModel model, SimClock clock) {
+  QueryApi(Scenario scenario, EcsModel model, SimClock clock, java.util.function.Predicate<String> denied) {
     this.scenario = scenario;
     this.model = model;
     this.clock = clock;
+    this.denied = denied;
   }
 
   static String serviceOf(String action) {
     return switch (action) {
       case "GetCallerIdentity", "AssumeRole", "GetSessionToken" -> "sts";
+      case "SimulatePrincipalPolicy" -> "iam";
       default -> "elasticloadbalancing";
     };
   }
@@ -91,13 +95,55 @@ final class QueryApi {
         x.append("</TargetHealthDescriptions></DescribeTargetHealthResult>");
         meta(x, requestId).append("</DescribeTargetHealthResponse>");
       }
+      case "DescribeTargetGroups" -> {
+        x.append("<DescribeTargetGroupsResponse xmlns=\"").append(ELB_NS).append("\"><DescribeTargetGroupsResult>")
+            .append("<TargetGroups>");
+        for (Map.Entry<String, String> p : params.entrySet()) {
+          if (!p.getKey().startsWith("TargetGroupArns.member.")) {
+            continue;
+          }
+          Scenario.TargetGroup tg = scenario.targetGroups.stream()
+              .filter(t -> p.getValue().equals(t.arn)).findFirst()
+              .orElseThrow(() -> new AwsError(400, "TargetGroupNotFound", "One or more target groups not found"));
+          String name = tg.arn.replaceAll(".*:targetgroup/([^/]+)/.*", "$1");
+          x.append("<member><TargetGroupArn>").append(esc(tg.arn)).append("</TargetGroupArn>")
+              .append("<TargetGroupName>").append(esc(name)).append("</TargetGroupName>")
+              .append("<Protocol>HTTP</Protocol><Port>80</Port><TargetType>ip</TargetType><LoadBalancerArns>");
+          if (tg.loadBalancerArn != null) {
+            x.append("<member>").append(esc(tg.loadBalancerArn)).append("</member>");
+          }
+          x.append("</LoadBalancerArns></member>");
+        }
+        x.append("</TargetGroups></DescribeTargetGroupsResult>");
+        meta(x, requestId).append("</DescribeTargetGroupsResponse>");
+      }
+      case "SimulatePrincipalPolicy" -> {
+        // the scenario's caller is the only principal; its policy allows everything the scenario does not deny
+        x.append("<SimulatePrincipalPolicyResponse xmlns=\"").append(IAM_NS).append("\">")
+            .append("<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>");
+        for (Map.Entry<String, String> p : params.entrySet()) {
+          if (!p.getKey().startsWith("ActionNames.member.")) {
+            continue;
+          }
+          String decision = denied.test(p.getValue()) ? "implicitDeny" : "allowed";
+          x.append("<member><EvalActionName>").append(esc(p.getValue())).append("</EvalActionName>")
+              .append("<EvalResourceName>*</EvalResourceName><EvalDecision>").append(decision)
+              .append("</EvalDecision><MatchedStatements/><MissingContextValues/></member>");
+        }
+        x.append("</EvaluationResults></SimulatePrincipalPolicyResult>");
+        meta(x, requestId).append("</SimulatePrincipalPolicyResponse>");
+      }
       default -> throw new AwsError(400, "InvalidAction", "The simulator does not implement " + action + ".");
     }
     return x.toString();
   }
 
   static String error(AwsError e, String action) {
-    String ns = "sts".equals(serviceOf(action)) ? STS_NS : ELB_NS;
+    String ns = switch (serviceOf(action)) {
+      case "sts" -> STS_NS;
+      case "iam" -> IAM_NS;
+      default -> ELB_NS;
+    };
     return "<ErrorResponse xmlns=\"" + ns + "\"><Error><Type>" + (e.status() >= 500 ? "Receiver" : "Sender")
         + "</Type><Code>" + esc(e.code()) + "</Code><Message>" + esc(e.getMessage()) + "</Message></Error>"
         + "<RequestId>" + java.util.UUID.randomUUID() + "</RequestId></ErrorResponse>";

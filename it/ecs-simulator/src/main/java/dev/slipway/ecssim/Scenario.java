@@ -49,6 +49,60 @@ public final class Scenario {
   public Rollout defaultRollout = new Rollout();
   public List<Fault> faults = new ArrayList<>();
   public List<TargetGroup> targetGroups = new ArrayList<>();
+  /**
+   * IAM actions the caller is not allowed (e.g. {@code ecs:DescribeServiceDeployments}): such calls answer
+   * AccessDenied, and IAM SimulatePrincipalPolicy reports them as {@code implicitDeny}.
+   */
+  public List<String> denied = new ArrayList<>();
+  /** CloudWatch metrics with scripted values (see {@link MetricSeries}). */
+  public List<MetricSeries> metrics = new ArrayList<>();
+  /** CloudWatch alarms with scripted state changes (see {@link Alarm}). */
+  public List<Alarm> alarms = new ArrayList<>();
+
+  /** What the seconds of a metric or alarm timeline count from. */
+  public enum Anchor {
+    /** The simulator's start. */
+    START,
+    /** The start of the first deployment of a newly registered revision (UpdateService), e.g. a deploy:ecs. */
+    DEPLOYMENT
+  }
+
+  /**
+   * One CloudWatch metric (namespace, name, dimensions) with one datapoint per minute while a segment covers it:
+   * {@code {from: 60, to: 180, value: 40}} publishes 40 at 60 s and 120 s after the anchor. Minutes no segment covers
+   * have no datapoint at all, as an ALB publishes nothing while no request flows.
+   */
+  public static final class MetricSeries {
+    public String namespace = "AWS/ApplicationELB";
+    public String metricName;
+    public Map<String, String> dimensions = new java.util.LinkedHashMap<>();
+    public Anchor anchor = Anchor.DEPLOYMENT;
+    public List<Segment> points = new ArrayList<>();
+  }
+
+  /** Seconds {@code [from, to)} after the anchor, one datapoint of {@code value} per minute. */
+  public static final class Segment {
+    public int from;
+    public int to;
+    public double value;
+  }
+
+  /** A CloudWatch alarm: its state before the first change, then the changes, seconds after the anchor. */
+  public static final class Alarm {
+    public String name;
+    public String namespace = "AWS/ApplicationELB";
+    public String metricName = "HTTPCode_Target_5XX_Count";
+    public Anchor anchor = Anchor.DEPLOYMENT;
+    public String initialState = "OK";
+    public List<AlarmChange> changes = new ArrayList<>();
+  }
+
+  public static final class AlarmChange {
+    public int at;
+    /** OK, ALARM or INSUFFICIENT_DATA. */
+    public String state;
+    public String reason;
+  }
 
   public static final class Cluster {
     public String name;
@@ -66,7 +120,10 @@ public final class Scenario {
     public int minimumHealthyPercent = 100;
     public int maximumPercent = 200;
     public CircuitBreaker circuitBreaker = new CircuitBreaker();
-    /** Load balancers as ECS reports them: targetGroupArn, containerName, containerPort. */
+    /**
+     * Load balancers as ECS reports them: targetGroupArn, containerName, containerPort; a Classic Load Balancer has
+     * loadBalancerName instead of targetGroupArn, and then ECS reports no rolloutState.
+     */
     public List<ObjectNode> loadBalancers = new ArrayList<>();
     public String status = "ACTIVE";
   }
@@ -105,6 +162,8 @@ public final class Scenario {
     /** healthy, unhealthy, ... reported for the targets of a new deployment once its tasks run. */
     public String state = "healthy";
     public String reason;
+    /** The load balancer in front of it, as DescribeTargetGroups reports it. */
+    public String loadBalancerArn;
   }
 
   private static ObjectMapper mapper(Path file) {

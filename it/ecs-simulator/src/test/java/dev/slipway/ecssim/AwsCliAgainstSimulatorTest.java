@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The simulator started the way a person starts it ({@code java ... Main --port N --scenario FILE --speed 0}) and
  * driven by the real awscli (botocore, an independent implementation of the protocols), so it is shown to speak ECS
- * awsJson1_1, STS and ELBv2 awsQuery, not merely whatever Slipway's own client sends.
+ * awsJson1_1, STS and ELBv2 awsQuery and CloudWatch awsJson1_0, not merely whatever Slipway's own client sends.
  */
 class AwsCliAgainstSimulatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -132,6 +132,7 @@ class AwsCliAgainstSimulatorTest {
     assertThat(health.path("TargetHealthDescriptions").get(0).path("TargetHealth").path("State").asText())
         .isEqualTo("healthy");
 
+    long deployedAt = admin("GET", "/_sim/clock").path("nowMillis").asLong();
     // three crashes 10 s apart trip the breaker; ECS rolls back to web:1, which starts within two more ticks
     admin("POST", "/_sim/advance?seconds=60");
     JsonNode after = aws("ecs", "describe-services", "--cluster", "shop", "--services", "web");
@@ -154,6 +155,28 @@ class AwsCliAgainstSimulatorTest {
       assertThat(described.path("serviceDeployments").get(0).path("deploymentCircuitBreaker").path("status").asText())
           .isEqualTo("TRIGGERED");
     }
+
+    // CloudWatch in awscli's awsJson1_0: the scenario's metrics one minute after the deployment, and its alarm
+    admin("POST", "/_sim/advance?seconds=40");
+    String dims = "[{\"Name\":\"LoadBalancer\",\"Value\":\"app/shop/50dc6c495c0c9188\"},"
+        + "{\"Name\":\"TargetGroup\",\"Value\":\"targetgroup/web/abc\"}]";
+    JsonNode metrics = aws("cloudwatch", "get-metric-data", "--scan-by", "TimestampAscending",
+        "--start-time", java.time.Instant.ofEpochMilli(deployedAt - 60_000).toString(),
+        "--end-time", java.time.Instant.ofEpochMilli(deployedAt + 600_000).toString(),
+        "--metric-data-queries", "[{\"Id\":\"req\",\"ReturnData\":false,\"MetricStat\":{\"Metric\":{"
+            + "\"Namespace\":\"AWS/ApplicationELB\",\"MetricName\":\"RequestCount\",\"Dimensions\":" + dims
+            + "},\"Period\":60,\"Stat\":\"Sum\"}},{\"Id\":\"e5xx\",\"MetricStat\":{\"Metric\":{"
+            + "\"Namespace\":\"AWS/ApplicationELB\",\"MetricName\":\"HTTPCode_Target_5XX_Count\","
+            + "\"Dimensions\":" + dims + "},\"Period\":60,\"Stat\":\"Sum\"}},"
+            + "{\"Id\":\"rate\",\"Expression\":\"100*FILL(e5xx,0)/req\",\"Label\":\"error %\"}]");
+    JsonNode results = metrics.path("MetricDataResults");
+    assertThat(results).hasSize(2); // req has ReturnData false
+    assertThat(results.get(0).path("Values").toString()).isEqualTo("[5.0]");
+    assertThat(results.get(1).path("Label").asText()).isEqualTo("error %");
+    assertThat(results.get(1).path("Values").toString()).isEqualTo("[0.0,5.0]");
+    JsonNode alarms = aws("cloudwatch", "describe-alarms", "--alarm-names", "web-5xx");
+    assertThat(alarms.path("MetricAlarms").get(0).path("StateValue").asText()).isEqualTo("ALARM");
+    assertThat(alarms.path("MetricAlarms").get(0).path("StateUpdatedTimestamp").asText()).isNotEmpty();
 
     JsonNode calls = admin("GET", "/_sim/calls");
     List<String> mutating = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.slipway.signit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
@@ -91,14 +92,18 @@ class SignGoalsIT {
         "-Dimage.verify.identity=" + IDENTITY, "-Dimage.verify.issuer=" + FakeSigstore.GITHUB_ISSUER,
         "-Dimage.verify.trustedRoot=" + sigstore.trustedRoot(), "-Dimage.verify.predicateTypes=slsa-provenance").run();
     assertThat(verified.succeeded()).as(verified.log()).isTrue();
-    assertThat(Json.mapper().readTree(elsewhere.resolve("target/slipway/verified.json").toFile()).path("digest")
-        .asText()).isEqualTo(digest);
+    JsonNode passed = Json.mapper().readTree(elsewhere.resolve("target/slipway/verified.json").toFile());
+    assertThat(passed.path("digest").asText()).isEqualTo(digest);
+    assertThat(passed.path("verdict").asText()).isEqualTo("PASS");
 
     MavenRun.Result wrong = maven(elsewhere).args(PLUGIN + ":verify", "-Dimage.ref=" + repo + ":1.0",
         "-Dimage.verify.identityRegex=https://github\\.com/evil/.*", "-Dimage.verify.issuer="
             + FakeSigstore.GITHUB_ISSUER, "-Dimage.verify.trustedRoot=" + sigstore.trustedRoot()).run();
     assertThat(wrong.succeeded()).isFalse();
     assertThat(wrong.log()).contains("WRONG_IDENTITY").contains("signed by " + IDENTITY);
+    JsonNode failed = Json.mapper().readTree(elsewhere.resolve("target/slipway/verified.json").toFile());
+    assertThat(failed.path("verdict").asText()).isEqualTo("FAIL");
+    assertThat(failed.path("reason").asText()).isEqualTo("WRONG_IDENTITY");
   }
 
   @Test
@@ -116,26 +121,82 @@ class SignGoalsIT {
     Files.writeString(project.resolve("target/slipway/sbom/app.cdx.json"),
         "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[]}");
 
-    MavenRun.Result signed = maven(project).env("SLIPWAY_SIGN_KEY_PASSWORD", password).args("verify",
-        "-Dimage.sign.mode=key", "-Dimage.sign.key=" + keys.resolve("key.pem")).run();
+    MavenRun.Result signed = maven(project).env("SLIPWAY_SIGN_KEY_PASSWORD", password).args("-X", "verify",
+        "-Dimage.sign.mode=key", "-Dimage.sign.key=" + keys.resolve("key.pem"),
+        "-Dimage.sign.rekorUrl=" + sigstore.rekorUrl()).run();
     assertThat(signed.succeeded()).as(signed.log()).isTrue();
-    assertThat(signed.log()).contains("2 attestation(s)").doesNotContain(password);
+    assertThat(signed.log()).contains("2 attestation(s)").contains("Recording signatures in the transparency log");
+    assertNoLineCarries(signed.log(), password);
     assertNoFileContains(project, password);
 
     Path elsewhere = Files.createDirectories(dir.resolve("standalone-key"));
     MavenRun.Result verified = maven(elsewhere).args(PLUGIN + ":verify", "-Dimage.ref=" + repo + "@" + digest,
-        "-Dimage.verify.publicKey=" + keys.resolve("pub.pem"),
+        "-Dimage.verify.publicKey=" + keys.resolve("pub.pem"), "-Dimage.verify.requireTlog=true",
+        "-Dimage.verify.trustedRoot=" + sigstore.trustedRoot(),
         "-Dimage.verify.predicateTypes=cyclonedx,slsa-provenance").run();
     assertThat(verified.succeeded()).as(verified.log()).isTrue();
     JsonNode v = Json.mapper().readTree(elsewhere.resolve("target/slipway/verified.json").toFile());
     assertThat(v.path("digest").asText()).isEqualTo(digest);
-    assertThat(v.path("predicateTypes")).hasSize(2);
+    assertThat(v.path("verdict").asText()).isEqualTo("PASS");
+    assertThat(v.path("attestations")).hasSize(2);
+    assertThat(v.at("/signature/rekorLogIndex").isNumber()).isTrue();
 
     MavenRun.Result wrongPassword = maven(project).env("SLIPWAY_SIGN_KEY_PASSWORD", "wrong-" + password)
         .args("verify", "-Dimage.sign.mode=key", "-Dimage.sign.key=" + keys.resolve("key.pem")).run();
     assertThat(wrongPassword.succeeded()).isFalse();
     assertThat(wrongPassword.log()).contains("image.sign.key").contains("wrong password")
         .doesNotContain(password);
+  }
+
+  /**
+   * The identity token under {@code mvn -X} (how CI failures get debugged; Maven then prints every parameter and
+   * {@code -D} property): through a settings.xml server and through a file, no line of the build log carries it, and
+   * the deprecated parameter still works but warns. (Maven's own {@code -X} dump of the environment is Maven's.)
+   */
+  @Test
+  void identityTokenFromAServerOrAFileNeverAppearsUnderDebugOutput() throws Exception {
+    String repo = registry.hostPort() + "/it/token";
+    String digest = pushIndex(new RegistryClient(registry.hostPort(), "it/token", null, true, Log.silent()), "1.0");
+    Path project = project(repo, digest);
+    String token = FakeSigstore.token(IDENTITY);
+    Path settings = dir.resolve("settings.xml");
+    Files.writeString(settings, "<settings><servers><server><id>sigstore-token</id><password>" + token
+        + "</password></server></servers></settings>");
+    String[] keyless = {"-Dimage.sign.trustedRoot=" + sigstore.trustedRoot(),
+        "-Dimage.sign.signingConfig=" + sigstore.signingConfig(), "-Dimage.sign.provenance=false"};
+
+    MavenRun.Result viaServer = maven(project).settings(settings).args("-X", "verify",
+        "-Dimage.sign.identityTokenServer=sigstore-token").args(keyless).run();
+    assertThat(viaServer.succeeded()).as(viaServer.log()).isTrue();
+    assertThat(viaServer.log()).contains("Signed " + repo + "@" + digest).contains(IDENTITY)
+        .contains("identityTokenServer = sigstore-token");
+    assertNoLineCarries(viaServer.log(), token);
+    assertNoFileContains(project, token);
+
+    Path tokenFile = dir.resolve("token.jwt");
+    Files.writeString(tokenFile, token + "\n");
+    MavenRun.Result viaFile = maven(project).args("-X", "verify", "-Dimage.sign.identityTokenFile=" + tokenFile)
+        .args(keyless).run();
+    assertThat(viaFile.succeeded()).as(viaFile.log()).isTrue();
+    assertNoLineCarries(viaFile.log(), token);
+
+    // the deprecated parameter works and warns, and shows why it is deprecated: Maven's -X prints its value, which
+    // the canary check above catches
+    MavenRun.Result deprecated = maven(project).args("-X", "verify", "-Dimage.sign.identityToken=" + token)
+        .args(keyless).run();
+    assertThat(deprecated.succeeded()).as(deprecated.log()).isTrue();
+    assertThat(deprecated.log()).contains("image.sign.identityToken is deprecated")
+        .contains("(f) identityToken = " + token);
+    assertThatThrownBy(() -> assertNoLineCarries(deprecated.log(), token)).isInstanceOf(AssertionError.class);
+  }
+
+  /** Every line but Maven's own environment dump under -X ("[DEBUG]   env.NAME=value" lines are Maven's). */
+  private static void assertNoLineCarries(String log, String secret) {
+    for (String line : log.split("\n")) {
+      if (!line.startsWith("[DEBUG]   env.")) {
+        assertThat(line).doesNotContain(secret);
+      }
+    }
   }
 
   @Test

@@ -20,6 +20,7 @@ public final class MavenRun {
   private final List<String> args = new ArrayList<>();
   private final Map<String, String> env = new LinkedHashMap<>();
   private Path settings;
+  private final List<String> jvmOptions = new ArrayList<>();
 
   private MavenRun(Path projectDir) {
     this.projectDir = projectDir;
@@ -36,6 +37,18 @@ public final class MavenRun {
 
   public MavenRun env(String name, String value) {
     env.put(name, value);
+    return this;
+  }
+
+  /** Extra options for the forked Maven's JVM (added to MAVEN_OPTS), e.g. {@code -Djdk.net.hosts.file=...}. */
+  public MavenRun jvmOptions(String... options) {
+    jvmOptions.addAll(List.of(options));
+    return this;
+  }
+
+  /** More environment variables, e.g. {@link PodmanRuntime#environment()} to reach the test's container runtime. */
+  public MavenRun env(Map<String, String> variables) {
+    env.putAll(variables);
     return this;
   }
 
@@ -77,7 +90,8 @@ public final class MavenRun {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(projectDir.toFile()).redirectErrorStream(true)
         .redirectOutput(logFile.toFile());
     pb.environment().putAll(env);
-    pb.environment().put("MAVEN_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    pb.environment().put("MAVEN_OPTS", String.join(" ", List.of("-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+        String.join(" ", jvmOptions))).strip());
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();

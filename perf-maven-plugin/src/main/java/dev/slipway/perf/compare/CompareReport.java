@@ -23,10 +23,11 @@ import java.util.List;
  * @param onlyInBaseline metrics (endpoint / metric) that the baseline has and the current results lack
  * @param onlyInCurrent metrics that only the current results have
  * @param changePoints change points found in the history (empty without history)
+ * @param accepted accepted shifts in the history ({@code perf:accept}) that start the baseline of some metrics
  * @param notes anything else a reader must know (single-run thresholds used, aborted runs left out, ...)
  */
 @JsonPropertyOrder({"schema", "schemaVersion", "generatedAt", "verdict", "summary", "settings", "baseline", "current",
-    "metrics", "onlyInBaseline", "onlyInCurrent", "changePoints", "notes"})
+    "metrics", "onlyInBaseline", "onlyInCurrent", "changePoints", "accepted", "notes"})
 public record CompareReport(
     String schema,
     int schemaVersion,
@@ -40,10 +41,12 @@ public record CompareReport(
     List<String> onlyInBaseline,
     List<String> onlyInCurrent,
     List<ChangePointResult> changePoints,
+    List<AcceptedShift> accepted,
     List<String> notes) {
 
   public static final String SCHEMA = "slipway-perf-compare";
-  public static final int SCHEMA_VERSION = 1;
+  /** 2: build-level test, thresholds without history, error budget; bootstrap and Fisher fields removed. */
+  public static final int SCHEMA_VERSION = 2;
 
   /** Counts of verdicts. */
   public record Summary(int fail, int warn, int unknown, int pass) {}
@@ -52,17 +55,28 @@ public record CompareReport(
   public record Settings(
       double alpha,
       double minEffect,
-      double singleRunWarn,
-      double singleRunFail,
+      double warnThreshold,
+      double failThreshold,
       double minErrorRateIncrease,
       double confidence,
-      int bootstrapResamples,
-      long seed) {}
+      int minHistoryBuilds,
+      double maxErrorRate,
+      List<String> failOn) {}
+
+  /**
+   * An accepted shift: from this point of the history on, the listed metrics have a new normal.
+   *
+   * @param time when it was accepted
+   * @param commit the commit from which builds count (null: builds recorded after {@code time})
+   * @param metrics globs of the metrics it applies to ({@code *} = all)
+   * @param reason why, as given
+   */
+  public record AcceptedShift(Instant time, String commit, List<String> metrics, String reason) {}
 
   /**
    * One side of the comparison.
    *
-   * @param kind {@code files} or {@code history}
+   * @param kind {@code files}, {@code history} or {@code none} (first build: only the error budget applies)
    * @param location the file, folder or history file
    * @param runs runs read (for history: runs in the same context)
    * @param context for history: the context keys and values that runs had to match
@@ -78,18 +92,20 @@ public record CompareReport(
    * @param direction {@code higher} or {@code lower} is better
    * @param method how it was decided
    * @param verdict the answer
-   * @param baseline runs and median (rate for error rates) of the baseline
-   * @param current runs and median (rate) of the current build
+   * @param baseline runs and typical value of the baseline (for history: over builds), with errors and requests for
+   *     error rates and the number of builds
+   * @param current runs and median of the current build
    * @param ratio current / baseline
    * @param regression how much worse, direction-adjusted (relative; for error rates the absolute rate difference)
    * @param pValue one-sided p-value that the current build is worse
-   * @param adjustedPValue Holm-adjusted over all tested metrics
-   * @param ci confidence interval (median ratio, or error-rate difference)
+   * @param adjustedPValue Holm-adjusted over the gated metrics
+   * @param ci confidence interval of the ratio (or difference) the build-level test implies
+   * @param noise between-build and within-build spread the decision used (history only)
    * @param runsNeeded for UNKNOWN: current runs that would likely settle it
    * @param reason the sentence the reports print
    */
   @JsonPropertyOrder({"endpoint", "metric", "unit", "direction", "method", "verdict", "baseline", "current",
-      "ratio", "regression", "pValue", "adjustedPValue", "ci", "runsNeeded", "reason"})
+      "ratio", "regression", "pValue", "adjustedPValue", "ci", "noise", "runsNeeded", "reason"})
   public record MetricResult(
       String endpoint,
       String metric,
@@ -104,16 +120,29 @@ public record CompareReport(
       Double pValue,
       Double adjustedPValue,
       Interval ci,
+      Noise noise,
       Long runsNeeded,
       String reason) {}
 
-  /** Runs (samples) and their median; for error rates the pooled rate and the counts. */
-  public record SideStats(int runs, Double value, Long errors, Long requests) {}
+  /**
+   * Runs and their typical value; for error rates also the error and request counts (shown, never pooled for the
+   * decision); for a history the number of builds.
+   */
+  public record SideStats(int runs, Double value, Long errors, Long requests, Integer builds) {}
+
+  /**
+   * The noise a build-level decision rested on, as relative spreads for ratios (0.03 = 3 %) or absolute ones for
+   * error rates.
+   *
+   * @param betweenBuilds standard deviation of whole builds around their level
+   * @param withinBuild standard deviation of single runs within a build
+   */
+  public record Noise(Double betweenBuilds, Double withinBuild) {}
 
   /**
    * A confidence interval.
    *
-   * @param of {@code medianRatio} (current/baseline) or {@code rateDifference} (current − baseline)
+   * @param of {@code ratio} (current / baseline level) or {@code difference} (current − baseline level)
    * @param level e.g. 0.95
    */
   public record Interval(String of, double level, double low, double high) {}
@@ -127,8 +156,10 @@ public record CompareReport(
    * @param before mean level before
    * @param after mean level after
    * @param change after / before − 1
-   * @param pValue p-value of the two levels (Mann-Whitney U, corrected for the search over split positions)
-   * @param resetsBaseline whether the baseline window starts here
+   * @param pValue p-value of the two levels (corrected for the search over split positions)
+   * @param resetsBaseline whether the baseline window starts here (an improvement; a regression is never taken as
+   *     the new normal until it is accepted)
+   * @param accepted whether an accepted shift covers it
    */
   public record ChangePointResult(
       String endpoint,
@@ -140,5 +171,6 @@ public record CompareReport(
       double after,
       Double change,
       double pValue,
-      boolean resetsBaseline) {}
+      boolean resetsBaseline,
+      boolean accepted) {}
 }

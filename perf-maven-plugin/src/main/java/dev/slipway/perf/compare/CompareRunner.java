@@ -45,8 +45,10 @@ public final class CompareRunner {
    * @param history the JSON-lines history used when {@code baseline} is null
    * @param contextKeys context keys a history run must match
    * @param contextLabels extra context of this build (matched like the detected keys)
-   * @param baselineRuns newest history runs (after the last change point) that form the baseline
+   * @param baselineBuilds newest history builds (after the last accepted shift or improvement) that form the baseline
    * @param gate decision settings
+   * @param budget the error budget and other absolute limits, checked even without a baseline
+   * @param failOn verdicts that fail the build (for the report's settings; the Mojo acts on them)
    * @param selection metrics and directions
    * @param changePointWindow E-Divisive window
    * @param changePointPValue E-Divisive significance
@@ -61,8 +63,10 @@ public final class CompareRunner {
       Path history,
       List<String> contextKeys,
       Map<String, String> contextLabels,
-      int baselineRuns,
+      int baselineBuilds,
       GateConfig gate,
+      ErrorBudget.Limits budget,
+      List<Verdict> failOn,
       MetricSelection selection,
       int changePointWindow,
       double changePointPValue,
@@ -111,59 +115,78 @@ public final class CompareRunner {
     };
   }
 
-  /** Runs the comparison; empty when there is no baseline at all (first build), which is logged. */
+  /**
+   * Runs the comparison and writes the reports. Without any baseline (first build, empty history) only the error
+   * budget is checked, and the report says so; the result is never empty.
+   */
   public Optional<Outcome> run(Config c) throws InvalidInputException, IOException {
     List<String> notes = new ArrayList<>();
     List<RunResult> currentRuns = complete(readResults(c.current(), "perf.current",
         "run perf:load first, or point perf.current at result files"), "current", notes);
     Gate gate = new Gate(c.gate());
     SideData current = SideData.of(currentRuns, c.selection());
-    SideData baseline;
+    BaselineSide baseline = null;
     Source baselineSource;
     List<ChangePointResult> changePoints = List.of();
+    List<CompareReport.AcceptedShift> accepted = List.of();
+    Map<MetricId, ChangePointResult> regressions = Map.of();
     if (c.baseline() != null) {
       List<RunResult> baseRuns = complete(readResults(c.baseline(), "perf.baseline",
           "point perf.baseline at result files or a folder of them"), "baseline", notes);
-      baseline = SideData.of(baseRuns, c.selection());
+      baseline = BaselineSide.files(SideData.of(baseRuns, c.selection()));
       baselineSource = new Source("files", c.baseline().toString(), baseRuns.size(), null);
     } else {
       HistoryFile history = new HistoryFile(c.history());
       List<HistoryEntry> entries = history.read();
-      if (entries.isEmpty()) {
-        log.warn("perf:compare: no baseline - perf.baseline is not set and the history " + c.history()
-            + " is empty or missing; record one with perf:baseline. Nothing compared.");
-        return Optional.empty();
-      }
       Map<String, String> context = BuildContext.detect(c.projectDir(), c.env(), c.contextLabels());
       Map<String, String> wanted = new LinkedHashMap<>();
       for (String k : c.contextKeys()) {
         wanted.put(k, context.get(k));
       }
-      HistoryBaseline.Result hb = HistoryBaseline.build(entries, context, c.contextKeys(), c.baselineRuns(),
-          new EDivisive(c.changePointWindow(), c.changePointPValue(), 0), c.selection(), current);
+      HistoryBaseline.Result hb = HistoryBaseline.build(entries, context, c.contextKeys(), c.baselineBuilds(),
+          new EDivisive(c.changePointWindow(), c.changePointPValue(), 0), c.selection(), current,
+          c.gate().minEffect());
       if (hb.matchingRuns() == 0) {
-        log.warn("perf:compare: none of the " + hb.totalRuns() + " runs in " + c.history() + " ran in this context "
-            + wanted + " (keys perf.historyKeys=" + String.join(",", c.contextKeys()) + "); nothing compared.");
-        return Optional.empty();
-      }
-      baseline = hb.baseline();
-      changePoints = hb.changePoints();
-      baselineSource = new Source("history", c.history().toString(), baseline.runs(), wanted);
-      if (hb.matchingRuns() < hb.totalRuns()) {
-        notes.add((hb.totalRuns() - hb.matchingRuns()) + " history run(s) from another context were left out.");
+        String why = entries.isEmpty()
+            ? "perf.baseline is not set and the history " + c.history() + " is empty or missing; record one with "
+                + "perf:baseline"
+            : "none of the " + hb.totalRuns() + " runs in " + c.history() + " ran in this context " + wanted
+                + " (keys perf.historyKeys=" + String.join(",", c.contextKeys()) + ")";
+        log.warn("perf:compare: no baseline - " + why + ". Only the error budget is checked.");
+        notes.add("No baseline: " + why + ". Only the error budget was checked.");
+        baselineSource = new Source("none", c.history().toString(), 0, wanted);
+      } else {
+        baseline = hb.baseline();
+        changePoints = hb.changePoints();
+        regressions = hb.regressions();
+        accepted = hb.accepted();
+        baselineSource = new Source("history", c.history().toString(), baseline.runs(), wanted);
+        if (hb.matchingRuns() < hb.totalRuns()) {
+          notes.add((hb.totalRuns() - hb.matchingRuns()) + " history run(s) from another context were left out.");
+        }
       }
     }
-    if (!baseline.metrics().isEmpty() && !current.metrics().isEmpty()
-        && baseline.metrics().keySet().stream().noneMatch(current.metrics()::containsKey)) {
-      throw new InvalidInputException("the baseline (" + baselineSource.location() + ") and the current results ("
-          + c.current() + ") have no metric in common. Baseline has " + Comparer.names(baseline.metrics())
-          + "; current has " + Comparer.names(current.metrics())
-          + ". Check that both come from the same scenario, endpoints and tool.");
+    List<MetricResult> metrics = new ArrayList<>();
+    List<String> onlyInBaseline = List.of();
+    List<String> onlyInCurrent = List.of();
+    if (baseline != null) {
+      if (!baseline.metrics().isEmpty() && !current.metrics().isEmpty()
+          && baseline.metrics().keySet().stream().noneMatch(current.metrics()::containsKey)) {
+        throw new InvalidInputException("the baseline (" + baselineSource.location() + ") and the current results ("
+            + c.current() + ") have no metric in common. Baseline has " + Comparer.names(baseline.metrics())
+            + "; current has " + Comparer.names(current.metrics())
+            + ". Check that both come from the same scenario, endpoints and tool.");
+      }
+      Comparer.Result result = new Comparer(gate, c.selection()).compare(baseline, current);
+      notes.addAll(result.notes());
+      metrics.addAll(withChangePoints(result.metrics(), regressions, c.gate().minEffect()));
+      onlyInBaseline = result.onlyInBaseline();
+      onlyInCurrent = result.onlyInCurrent();
     }
-    Comparer.Result result = new Comparer(gate, c.selection()).compare(baseline, current);
-    notes.addAll(result.notes());
-    CompareReport report = report(c, result, baselineSource,
-        new Source("files", c.current().toString(), currentRuns.size(), null), changePoints, notes);
+    metrics.addAll(ErrorBudget.check(currentRuns, c.budget()));
+    metrics.sort(java.util.Comparator.comparingInt(m -> m.verdict().ordinal()));
+    CompareReport report = report(c, metrics, onlyInBaseline, onlyInCurrent, baselineSource,
+        new Source("files", c.current().toString(), currentRuns.size(), null), changePoints, accepted, notes);
 
     Files.createDirectories(c.outputDirectory());
     Path json = c.outputDirectory().resolve("compare.json");
@@ -172,7 +195,11 @@ public final class CompareRunner {
     String markdown = ReportFormat.markdown(report);
     dev.slipway.common.AtomicFiles.write(md, markdown.getBytes(StandardCharsets.UTF_8));
     for (String line : ReportFormat.console(report)) {
-      log.info(line);
+      if (line.startsWith("  FAIL ") || line.startsWith("  WARN ") || line.startsWith("  UNKNOWN ")) {
+        log.warn(line.strip());
+      } else {
+        log.info(line);
+      }
     }
     log.info("perf:compare: wrote " + json + " and " + md);
     appendStepSummary(c.env(), markdown);
@@ -180,6 +207,37 @@ public final class CompareRunner {
       postComment(c.env(), markdown);
     }
     return Optional.of(new Outcome(report, json, md));
+  }
+
+  /**
+   * A regression change point in the window that nobody accepted fails its metric while this build is still at the
+   * worse level: otherwise a regression that slipped through once would quietly become the new normal.
+   */
+  static List<MetricResult> withChangePoints(List<MetricResult> metrics, Map<MetricId, ChangePointResult> cps,
+      double minEffect) {
+    List<MetricResult> out = new ArrayList<>();
+    for (MetricResult m : metrics) {
+      ChangePointResult cp = cps.get(new MetricId(m.endpoint(), m.metric()));
+      if (cp == null || m.verdict() == Verdict.FAIL || m.current().value() == null || cp.before() == 0) {
+        out.add(m);
+        continue;
+      }
+      dev.slipway.perf.stats.Direction dir = dev.slipway.perf.stats.Direction.parse(m.direction());
+      double still = dir.regression(m.current().value() / cp.before());
+      if (still < minEffect - 1e-9) {
+        out.add(m);
+        continue;
+      }
+      String at = cp.commit() != null ? "commit " + cp.commit() : "build #" + cp.index();
+      String why = String.format(java.util.Locale.ROOT, "a change point at %s made it %.1f %% worse and was not "
+          + "accepted; this build is still %.1f %% worse than before it. If the change is intended, run "
+          + "perf:accept (see compare.md); otherwise fix it. %s", at, Math.abs(cp.change() == null ? 0
+              : cp.change() * 100), still * 100, m.reason());
+      out.add(new MetricResult(m.endpoint(), m.metric(), m.unit(), m.direction(), m.method(), Verdict.FAIL,
+          m.baseline(), m.current(), m.ratio(), m.regression(), m.pValue(), m.adjustedPValue(), m.ci(), m.noise(),
+          m.runsNeeded(), why));
+    }
+    return out;
   }
 
   private List<RunResult> complete(List<RunResult> runs, String side, List<String> notes) {
@@ -209,10 +267,11 @@ public final class CompareRunner {
     return runs;
   }
 
-  private CompareReport report(Config c, Comparer.Result result, Source baseline, Source current,
-      List<ChangePointResult> changePoints, List<String> notes) {
+  private CompareReport report(Config c, List<MetricResult> metrics, List<String> onlyInBaseline,
+      List<String> onlyInCurrent, Source baseline, Source current, List<ChangePointResult> changePoints,
+      List<CompareReport.AcceptedShift> accepted, List<String> notes) {
     int[] counts = new int[Verdict.values().length];
-    for (MetricResult m : result.metrics()) {
+    for (MetricResult m : metrics) {
       counts[m.verdict().ordinal()]++;
     }
     Verdict overall = Verdict.PASS;
@@ -225,10 +284,10 @@ public final class CompareRunner {
     GateConfig g = c.gate();
     return new CompareReport(CompareReport.SCHEMA, CompareReport.SCHEMA_VERSION, clock.instant(), overall,
         new CompareReport.Summary(counts[0], counts[1], counts[2], counts[3]),
-        new CompareReport.Settings(g.alpha(), g.minEffect(), g.singleRunWarn(), g.singleRunFail(),
-            g.minErrorRateIncrease(), g.confidence(), g.bootstrapResamples(), g.seed()),
-        baseline, current, result.metrics(), result.onlyInBaseline(), result.onlyInCurrent(), changePoints,
-        notes);
+        new CompareReport.Settings(g.alpha(), g.minEffect(), g.warnThreshold(), g.failThreshold(),
+            g.minErrorRateIncrease(), g.confidence(), g.minHistoryBuilds(), c.budget().maxErrorRate(),
+            c.failOn().stream().map(Verdict::name).toList()),
+        baseline, current, metrics, onlyInBaseline, onlyInCurrent, changePoints, accepted, notes);
   }
 
   private void appendStepSummary(Map<String, String> env, String markdown) {

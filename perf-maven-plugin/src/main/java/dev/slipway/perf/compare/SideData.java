@@ -43,6 +43,10 @@ public final class SideData {
       return requests;
     }
 
+    public boolean higherIsBetter() {
+      return higherIsBetter;
+    }
+
     public double[] array() {
       return values.stream().mapToDouble(Double::doubleValue).toArray();
     }

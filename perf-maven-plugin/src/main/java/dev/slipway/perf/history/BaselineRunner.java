@@ -68,7 +68,7 @@ public final class BaselineRunner {
     String build = now + (commit != null ? "@" + commit.substring(0, Math.min(12, commit.length())) : "");
     List<HistoryEntry> entries = new ArrayList<>();
     for (RunResult r : complete) {
-      entries.add(new HistoryEntry(HistoryEntry.VERSION, now, build, context, r));
+      entries.add(new HistoryEntry(HistoryEntry.VERSION_RUN, now, build, context, r));
     }
     int dropped = new HistoryFile(c.history()).append(entries, c.maxEntries());
     log.info("perf:baseline: recorded " + entries.size() + " run(s) of build " + build + " in " + c.history()

@@ -60,14 +60,16 @@ public final class HistoryFile {
         e = Json.mapper().readValue(line, HistoryEntry.class);
       } catch (IOException ex) {
         throw new InvalidInputException(file + ":" + (i + 1) + ": not a history entry {\"v\":1, \"time\", "
-            + "\"build\", \"context\", \"result\"} (" + firstLine(ex.getMessage()) + ")", ex);
+            + "\"build\", \"context\", \"result\"} or {\"v\":2, \"time\", \"accept\"} ("
+            + firstLine(ex.getMessage()) + ")", ex);
       }
       if (e.v() < 1 || e.v() > HistoryEntry.VERSION) {
         throw new InvalidInputException(file + ":" + (i + 1) + ": history line version " + e.v()
-            + " is not supported; this Slipway reads version " + HistoryEntry.VERSION);
+            + " is not supported; this Slipway reads versions 1 to " + HistoryEntry.VERSION);
       }
-      if (e.result() == null || e.time() == null) {
-        throw new InvalidInputException(file + ":" + (i + 1) + ": history line lacks \"time\" or \"result\"");
+      if (e.time() == null || (e.result() == null && e.accept() == null)) {
+        throw new InvalidInputException(file + ":" + (i + 1) + ": history line lacks \"time\", or both \"result\" "
+            + "and \"accept\"");
       }
       out.add(e);
     }

@@ -29,6 +29,7 @@ import java.util.Map;
 public final class ArtilleryFormat implements ResultFormat {
   static final String SHAPE = "Artillery --output JSON: {aggregate: {counters, summaries{\"http.response_time\"}, "
       + "firstCounterAt, lastCounterAt}} (v2) or {aggregate: {latency{median, p95, p99}, codes, errors, rps}} (v1)";
+  private static final String PLUGIN = "plugins.metrics-by-endpoint.";
   private static final String BY_ENDPOINT = "plugins.metrics-by-endpoint.response_time.";
 
   @Override
@@ -105,27 +106,61 @@ public final class ArtilleryFormat implements ResultFormat {
     }
     EndpointResult total = new EndpointResult("total", Math.max(requests, responses + errors.timeout()
         + errors.connect() + errors.other()), errors, throughput, latency, extra);
-    List<EndpointResult> endpoints = new ArrayList<>();
+    // Endpoints of the metrics-by-endpoint plugin: a response-time summary per endpoint, and counters
+    // "<prefix><name>.codes.<status>" and "<prefix><name>.errors.<code>" (ETIMEDOUT, ECONNRESET, ...). An endpoint
+    // whose requests all failed has counters but no summary, so names are collected from both.
+    Map<String, JsonNode> times = new LinkedHashMap<>();
+    Map<String, String> timesAt = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = summaries.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().startsWith(BY_ENDPOINT)) {
         String url = e.getKey().substring(BY_ENDPOINT.length());
-        String eat = sumAt + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
-        long count = (long) n.number(e.getValue(), "count", eat);
-        long epStatus = 0;
-        String codesPrefix = "plugins.metrics-by-endpoint." + url + ".codes.";
-        for (Iterator<Map.Entry<String, JsonNode>> c = counters.fields(); c.hasNext(); ) {
-          Map.Entry<String, JsonNode> ce = c.next();
-          if (ce.getKey().startsWith(codesPrefix)) {
-            String code = ce.getKey().substring(codesPrefix.length());
-            if (code.matches("\\d{3}") && Integer.parseInt(code) >= 400) {
-              epStatus += ce.getValue().asLong();
-            }
-          }
-        }
-        endpoints.add(new EndpointResult(url, count, new Errors(epStatus, 0, 0, 0),
-            duration > 0 ? count / duration : null, latency(n, e.getValue(), eat, true), null));
+        times.put(url, e.getValue());
+        timesAt.put(url, sumAt + "/" + e.getKey().replace("~", "~0").replace("/", "~1"));
       }
+    }
+    Map<String, Map<String, Long>> codes = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> errorCodes = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> c = counters.fields(); c.hasNext(); ) {
+      Map.Entry<String, JsonNode> ce = c.next();
+      String key = ce.getKey();
+      if (!key.startsWith(PLUGIN) || key.startsWith(BY_ENDPOINT)) {
+        continue;
+      }
+      String rest = key.substring(PLUGIN.length());
+      int codesAt = rest.lastIndexOf(".codes.");
+      int errorsAt = rest.lastIndexOf(".errors.");
+      long v = (long) n.number(ce.getValue(), at + "/counters/" + key.replace("~", "~0").replace("/", "~1"));
+      if (codesAt > 0 && codesAt > errorsAt) {
+        codes.computeIfAbsent(rest.substring(0, codesAt), k -> new java.util.TreeMap<>())
+            .merge(rest.substring(codesAt + ".codes.".length()), v, Long::sum);
+      } else if (errorsAt > 0) {
+        errorCodes.computeIfAbsent(rest.substring(0, errorsAt), k -> new LinkedHashMap<>())
+            .merge(rest.substring(errorsAt + ".errors.".length()), v, Long::sum);
+      }
+    }
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(times.keySet());
+    names.addAll(codes.keySet());
+    names.addAll(errorCodes.keySet());
+    List<EndpointResult> endpoints = new ArrayList<>();
+    for (String url : names) {
+      Map<String, Long> byStatus = codes.getOrDefault(url, Map.of());
+      long epStatus = 0;
+      long responsesOf = 0;
+      for (Map.Entry<String, Long> ce : byStatus.entrySet()) {
+        responsesOf += ce.getValue();
+        if (ce.getKey().matches("\\d{3}") && Integer.parseInt(ce.getKey()) >= 400) {
+          epStatus += ce.getValue();
+        }
+      }
+      JsonNode summary = times.get(url);
+      if (summary != null) {
+        responsesOf = Math.max(responsesOf, (long) n.number(summary, "count", timesAt.get(url)));
+      }
+      Errors failed = classify(errorCodes.getOrDefault(url, Map.of()), epStatus);
+      long count = responsesOf + failed.timeout() + failed.connect() + failed.other();
+      endpoints.add(new EndpointResult(url, count, failed, duration > 0 ? responsesOf / duration : null,
+          summary == null ? null : latency(n, summary, timesAt.get(url), true), null, byStatus));
     }
     if (endpoints.isEmpty()) {
       endpoints.add(total);
@@ -193,6 +228,20 @@ public final class ArtilleryFormat implements ResultFormat {
   private static long count(Nodes n, JsonNode counters, String name, String at) throws InvalidInputException {
     Double v = n.optNumber(counters.get(name), at + "/" + name);
     return v == null ? 0 : v.longValue();
+  }
+
+  private static Errors classify(Map<String, Long> errorCodes, long status) {
+    long timeout = 0;
+    long connect = 0;
+    long other = 0;
+    for (Map.Entry<String, Long> e : errorCodes.entrySet()) {
+      switch (e.getKey()) {
+        case "ETIMEDOUT", "ESOCKETTIMEDOUT" -> timeout += e.getValue();
+        case "ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN" -> connect += e.getValue();
+        default -> other += e.getValue();
+      }
+    }
+    return new Errors(status, timeout, connect, other);
   }
 
   private static Errors errors(Nodes n, JsonNode node, String at, String prefix, long status)

@@ -8,7 +8,10 @@ import dev.slipway.perf.results.Latency;
 import dev.slipway.perf.results.ResultFormat;
 import dev.slipway.perf.results.RunResult;
 import dev.slipway.perf.results.WorkloadModel;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +29,9 @@ import org.HdrHistogram.Histogram;
  * JMeter's CSV results (JTL) with a header line ({@code jmeter.save.saveservice.print_field_names=true}, the
  * default): one sample per line. Needs the columns {@code timeStamp}, {@code elapsed}, {@code label} and
  * {@code success}; uses {@code responseCode} and {@code failureMessage} to classify failures: a numeric code is a
- * status error, a timeout exception a timeout, a refused/unknown host a connect error, anything else other.
+ * status error, a timeout exception a timeout, a refused/unknown host a connect error, anything else other. Read with
+ * Jackson's CSV parser, so quoted fields holding commas, quotes or line breaks (a multi-line failure message) are
+ * single fields.
  * Percentiles are computed from {@code elapsed} (whole milliseconds) with an HdrHistogram.
  */
 public final class JMeterFormat implements ResultFormat {
@@ -65,9 +70,11 @@ public final class JMeterFormat implements ResultFormat {
     Map<String, Acc> byLabel = new LinkedHashMap<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      List<String> cols = split(header);
+    CsvMapper csv = new CsvMapper();
+    csv.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    try (MappingIterator<List<String>> r = csv.readerFor(List.class).with(CsvSchema.emptySchema())
+        .readValues(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+      List<String> cols = r.hasNextValue() ? r.nextValue() : List.of();
       Map<String, Integer> idx = new HashMap<>();
       for (int i = 0; i < cols.size(); i++) {
         idx.put(cols.get(i).trim(), i);
@@ -84,14 +91,22 @@ public final class JMeterFormat implements ResultFormat {
       Integer rc = idx.get("responseCode");
       Integer fm = idx.get("failureMessage");
       Integer rm = idx.get("responseMessage");
-      String line;
-      int lineNo = 1;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
+      int lineNo;
+      while (true) {
+        // the line a record starts on: where the previous one ended, plus one (a quoted field may span lines)
+        lineNo = r.getCurrentLocation().getLineNr() + (r.getCurrentLocation().getColumnNr() > 1 ? 1 : 0);
+        List<String> f;
+        try {
+          if (!r.hasNextValue()) {
+            break;
+          }
+          f = r.nextValue();
+        } catch (RuntimeException e) {
+          throw new InvalidInputException(file + ":" + lineNo + ": not a CSV record (" + e.getMessage() + ")", e);
+        }
+        if (f.size() == 1 && f.get(0).isBlank()) {
           continue;
         }
-        List<String> f = split(line);
         if (f.size() < cols.size()) {
           throw new InvalidInputException(file + ":" + lineNo + ": " + f.size() + " fields, the header has "
               + cols.size() + " (expected " + SHAPE + ")");
@@ -161,36 +176,5 @@ public final class JMeterFormat implements ResultFormat {
       throw new InvalidInputException(file + ":" + line + ": " + column + " is '" + s
           + "', expected a whole number (JMeter's default CSV timestamp format is epoch milliseconds)");
     }
-  }
-
-  /** Splits one CSV line (JMeter quotes fields containing the delimiter with double quotes). */
-  static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cur.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cur.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    out.add(cur.toString());
-    return out;
   }
 }

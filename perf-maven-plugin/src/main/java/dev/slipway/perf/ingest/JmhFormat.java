@@ -18,7 +18,8 @@ import java.util.Map;
  * JMH's {@code -rf json}: an array of benchmark results. Each benchmark (with its {@code params}) becomes an
  * endpoint whose {@code metrics.score} carries the primary score and, as samples, one mean per fork from
  * {@code rawData} (or from {@code rawDataHistogram} in SampleTime mode) — forks, not iterations, are the
- * independent replications. Secondary metrics (e.g. {@code gc.alloc.rate}) follow as {@code metrics.<name>}.
+ * independent replications. Secondary metrics (e.g. {@code gc.alloc.rate}) follow as {@code metrics.<name>}, with
+ * their direction taken from their unit (operations per time higher is better, anything per operation lower).
  */
 public final class JmhFormat implements ResultFormat {
   static final String SHAPE = "a JMH -rf json array of {benchmark, mode, params?, primaryMetric{score, scoreUnit, "
@@ -68,8 +69,8 @@ public final class JmhFormat implements ResultFormat {
         for (Iterator<Map.Entry<String, JsonNode>> it = secondary.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           String sat = at + "/secondaryMetrics/" + e.getKey().replace("~", "~0").replace("/", "~1");
-          // Secondary metrics are profiler outputs (allocation rate, GC counts): more is worse.
-          metrics.put(e.getKey(), metric(n, e.getValue(), sat, false));
+          JsonNode unit = e.getValue().get("scoreUnit");
+          metrics.put(e.getKey(), metric(n, e.getValue(), sat, higherIsBetter(unit == null ? "" : unit.asText())));
         }
       }
       endpoints.add(new EndpointResult(name, 0, null, null, null, metrics));
@@ -82,6 +83,17 @@ public final class JmhFormat implements ResultFormat {
     }
     return List.of(new RunResult(RunResult.SCHEMA_VERSION, "jmh", WorkloadModel.UNKNOWN, null, 0, 0, null, null,
         null, null, labels, null, endpoints));
+  }
+
+  /**
+   * The direction of a secondary metric from its unit: a rate of operations ({@code ops/s}, {@code ops/ms}, e.g. a
+   * {@code @Group} member or an {@code @AuxCounters} counter) is higher-is-better; a time or an amount per operation
+   * ({@code ns/op}, {@code B/op}) and profiler figures ({@code MB/sec} allocated, {@code #} GCs, {@code ms} of GC)
+   * are lower-is-better.
+   */
+  static boolean higherIsBetter(String unit) {
+    String u = unit.strip().toLowerCase(java.util.Locale.ROOT);
+    return u.startsWith("ops/") || u.equals("ops");
   }
 
   private static void putLabel(Map<String, String> labels, JsonNode b, String field) {

@@ -86,12 +86,31 @@ public final class K6Format implements ResultFormat {
         JsonNode sub = values(metrics.get("http_reqs{" + tag + "}"));
         long subCount = sub == null ? 0 : (long) n.number(sub, "count", at);
         Double subRate = sub == null ? null : n.optNumber(sub, "rate", at);
-        endpoints.add(new EndpointResult(tag.startsWith("name:") ? tag.substring(5) : tag, subCount, null, subRate,
-            latency(n, v, at), null));
+        // the sub-metric's failures; without one, the failures cannot be placed on an endpoint, which the total
+        // still carries (and the error budget checks)
+        JsonNode subFailed = values(metrics.get("http_req_failed{" + tag + "}"));
+        long subFailures = 0;
+        if (subFailed != null) {
+          Double passes = n.optNumber(subFailed, "passes", "/metrics/http_req_failed{" + tag + "}");
+          subFailures = passes == null ? 0 : passes.longValue();
+          if (sub == null) {
+            Double fails = n.optNumber(subFailed, "fails", "/metrics/http_req_failed{" + tag + "}");
+            subCount = subFailures + (fails == null ? 0 : fails.longValue());
+          }
+        }
+        endpoints.add(new EndpointResult(tag.startsWith("name:") ? tag.substring(5) : tag, subCount,
+            new Errors(0, 0, 0, subFailures), subRate, latency(n, v, at), null));
       }
     }
     if (endpoints.isEmpty()) {
       endpoints.add(total);
+    } else if (failures > endpoints.stream().mapToLong(e -> e.errors().total()).sum()) {
+      // failures of requests outside the named sub-metrics (or sub-metrics without http_req_failed thresholds):
+      // kept as an endpoint of their own so that no error disappears from the per-endpoint view
+      long placed = endpoints.stream().mapToLong(e -> e.errors().total()).sum();
+      long placedRequests = endpoints.stream().mapToLong(EndpointResult::requests).sum();
+      endpoints.add(new EndpointResult("(other requests)", Math.max(count - placedRequests, failures - placed),
+          new Errors(0, 0, 0, failures - placed), null, null, null));
     }
     return List.of(new RunResult(RunResult.SCHEMA_VERSION, "k6", WorkloadModel.UNKNOWN, null, duration, 0, null,
         null, null, null, Map.of(), total, endpoints));

@@ -1,53 +1,288 @@
 package dev.slipway.perf.load;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Scenarios turned into what the event loops use on the hot path: the request bytes of every step, the endpoint
- * each step records into, and a weighted order in which scenarios are picked.
+ * Scenarios turned into what the event loops use on the hot path: each flow as a small program (requests, pauses,
+ * loops), the request bytes of every step without templates, the endpoint each step records into, and a weighted
+ * order in which scenarios are picked. {@link #next(Vu)} runs a virtual user's program up to its next request.
  */
 final class CompiledPlan {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   static final class Step {
+    /** The request's bytes, or null when they depend on the virtual user's variables. */
     final byte[] request;
+    final RequestSpec spec;
     final int endpoint;
     final boolean head;
     final ExpectedStatus expect;
-    final long thinkNanos;
+    /** Whether headers and body of the response are kept (captures, checks). */
+    final boolean keep;
+    final List<Check> statusChecks;
+    final List<Check> otherChecks;
 
-    Step(byte[] request, int endpoint, boolean head, ExpectedStatus expect, long thinkNanos) {
+    Step(byte[] request, RequestSpec spec, int endpoint) {
       this.request = request;
+      this.spec = spec;
       this.endpoint = endpoint;
-      this.head = head;
-      this.expect = expect;
-      this.thinkNanos = thinkNanos;
+      this.head = spec.method().equals("HEAD");
+      this.expect = spec.expect();
+      this.keep = spec.keepsResponse();
+      this.statusChecks = spec.checks().stream().filter(Check::isStatus).toList();
+      this.otherChecks = spec.checks().stream().filter(c -> !c.isStatus()).toList();
     }
   }
 
-  final Step[][] scenarios;
+  static final int REQUEST = 0;
+  static final int THINK = 1;
+  static final int LOOP = 2;
+  static final int END_LOOP = 3;
+
+  /** One instruction: a request, a pause, or the start/end of a loop ({@code jump} pairs them). */
+  static final class Ins {
+    final int op;
+    final Step step;
+    final long nanos;
+    final FlowStep.Loop loop;
+    int jump;
+
+    Ins(int op, Step step, long nanos, FlowStep.Loop loop) {
+      this.op = op;
+      this.step = step;
+      this.nanos = nanos;
+      this.loop = loop;
+    }
+  }
+
+  /** A virtual user: its scenario, where it is in it, and its variables (only for flows that use them). */
+  static final class Vu {
+    final int scenario;
+    int pc;
+    /** Pause accumulated on the way to the next request. */
+    long delay;
+    Map<String, JsonNode> vars;
+    ArrayDeque<Frame> frames;
+    /** Counted in the measured window (vusers.created), so its end is counted too. */
+    boolean counted;
+
+    Vu(int scenario) {
+      this.scenario = scenario;
+    }
+  }
+
+  /** A running loop: its elements (or null for a count), the iteration, and the loop variables it hides. */
+  static final class Frame {
+    final int n;
+    final List<JsonNode> elements;
+    int i;
+    final JsonNode savedElement;
+    final JsonNode savedCount;
+
+    Frame(int n, List<JsonNode> elements, JsonNode savedElement, JsonNode savedCount) {
+      this.n = n;
+      this.elements = elements;
+      this.savedElement = savedElement;
+      this.savedCount = savedCount;
+    }
+  }
+
+  final Ins[][] programs;
+  /** Per scenario: whether its virtual users need variables (templates, captures, loops, payload). */
+  final boolean[] stateful;
   final EndpointStats[] endpoints;
   /** Scenario indices in smooth weighted round-robin order; a loop walks it cyclically. */
   final int[] wheel;
+  final URI target;
+  final VuData data;
+  final LongAdder vusersCreated = new LongAdder();
+  final LongAdder vusersCompleted = new LongAdder();
+  final LongAdder vusersFailed = new LongAdder();
 
   CompiledPlan(URI target, List<Scenario> scenarioList) {
+    this(target, scenarioList, VuData.NONE);
+  }
+
+  CompiledPlan(URI target, List<Scenario> scenarioList, VuData data) {
+    this.target = target;
+    this.data = data == null ? VuData.NONE : data;
     Map<String, Integer> ids = new LinkedHashMap<>();
-    scenarios = new Step[scenarioList.size()][];
+    programs = new Ins[scenarioList.size()][];
+    stateful = new boolean[scenarioList.size()];
     for (int s = 0; s < scenarioList.size(); s++) {
-      List<RequestSpec> steps = scenarioList.get(s).steps();
-      scenarios[s] = new Step[steps.size()];
-      for (int i = 0; i < steps.size(); i++) {
-        RequestSpec r = steps.get(i);
-        int id = ids.computeIfAbsent(r.name(), n -> ids.size());
-        scenarios[s][i] = new Step(bytes(target, r), id, r.method().equals("HEAD"), r.expect(), r.think().toNanos());
-      }
+      List<Ins> prog = new ArrayList<>();
+      boolean[] state = {!this.data.isEmpty()};
+      compile(scenarioList.get(s).flow(), prog, ids, target, state);
+      programs[s] = prog.toArray(Ins[]::new);
+      stateful[s] = state[0];
     }
     endpoints = ids.keySet().stream().map(EndpointStats::new).toArray(EndpointStats[]::new);
     wheel = wheel(scenarioList);
+  }
+
+  private static void compile(List<FlowStep> flow, List<Ins> prog, Map<String, Integer> ids, URI target,
+      boolean[] state) {
+    for (FlowStep f : flow) {
+      if (f instanceof RequestSpec r) {
+        int id = ids.computeIfAbsent(r.name(), n -> ids.size());
+        boolean dyn = r.dynamic();
+        state[0] |= dyn || !r.captures().isEmpty() || !r.checks().isEmpty();
+        prog.add(new Ins(REQUEST, new Step(dyn ? null : bytes(target, r), r, id), 0, null));
+        if (!r.think().isZero()) {
+          prog.add(new Ins(THINK, null, r.think().toNanos(), null));
+        }
+      } else if (f instanceof FlowStep.Think t) {
+        prog.add(new Ins(THINK, null, t.duration().toNanos(), null));
+      } else if (f instanceof FlowStep.Loop l) {
+        state[0] = true;
+        int begin = prog.size();
+        Ins start = new Ins(LOOP, null, 0, l);
+        prog.add(start);
+        compile(l.body(), prog, ids, target, state);
+        Ins end = new Ins(END_LOOP, null, 0, l);
+        end.jump = begin;
+        start.jump = prog.size();
+        prog.add(end);
+      }
+    }
+  }
+
+  /** A new virtual user of {@code scenario}, with its payload row and variables bound. */
+  Vu newVu(int scenario, SplittableRandom random) {
+    Vu vu = new Vu(scenario);
+    if (stateful[scenario]) {
+      vu.vars = new HashMap<>();
+      data.bind(vu.vars, random);
+    }
+    return vu;
+  }
+
+  /**
+   * Runs {@code vu}'s program from where it stands to its next request (which it then stands on), adding pauses on
+   * the way to {@link Vu#delay}; null when the flow is over.
+   */
+  Step next(Vu vu) {
+    Ins[] prog = programs[vu.scenario];
+    while (vu.pc < prog.length) {
+      Ins in = prog[vu.pc];
+      switch (in.op) {
+        case REQUEST -> {
+          return in.step;
+        }
+        case THINK -> {
+          vu.delay += in.nanos;
+          vu.pc++;
+        }
+        case LOOP -> {
+          FlowStep.Loop l = in.loop;
+          List<JsonNode> elements = null;
+          int n;
+          if (l.overValues() != null) {
+            elements = l.overValues();
+            n = elements.size();
+          } else if (l.overVariable() != null) {
+            JsonNode v = Template.lookup(vu.vars, l.overVariable());
+            elements = new ArrayList<>();
+            if (v != null && v.isArray()) {
+              v.forEach(elements::add);
+            }
+            n = elements.size();
+          } else {
+            n = l.count();
+          }
+          if (n <= 0) {
+            vu.pc = in.jump + 1;
+            continue;
+          }
+          if (vu.frames == null) {
+            vu.frames = new ArrayDeque<>();
+          }
+          Frame f = new Frame(n, elements, vu.vars.get("$loopElement"), vu.vars.get("$loopCount"));
+          vu.frames.push(f);
+          setLoopVars(vu, f);
+          vu.pc++;
+        }
+        case END_LOOP -> {
+          Frame f = vu.frames.peek();
+          f.i++;
+          if (f.i < f.n) {
+            setLoopVars(vu, f);
+            vu.pc = in.jump + 1;
+          } else {
+            vu.frames.pop();
+            restore(vu.vars, "$loopElement", f.savedElement);
+            restore(vu.vars, "$loopCount", f.savedCount);
+            vu.pc++;
+          }
+        }
+        default -> throw new IllegalStateException("op " + in.op);
+      }
+    }
+    return null;
+  }
+
+  private static void setLoopVars(Vu vu, Frame f) {
+    vu.vars.put("$loopCount", IntNode.valueOf(f.i));
+    vu.vars.put("$loopElement", f.elements == null ? IntNode.valueOf(f.i) : f.elements.get(f.i));
+  }
+
+  private static void restore(Map<String, JsonNode> vars, String k, JsonNode v) {
+    if (v == null) {
+      vars.remove(k);
+    } else {
+      vars.put(k, v);
+    }
+  }
+
+  /**
+   * The bytes of {@code step} for {@code vu}: fixed ones as they are, templated ones rendered from its variables.
+   *
+   * @throws IllegalArgumentException when a rendered URL points away from the target
+   */
+  byte[] render(Step step, Vu vu, SplittableRandom random) {
+    if (step.request != null) {
+      return step.request;
+    }
+    RequestSpec r = step.spec;
+    Map<String, JsonNode> vars = vu.vars == null ? Map.of() : vu.vars;
+    String path = Template.has(r.path()) ? Template.parse(r.path()).render(vars, random) : r.path();
+    if (path.startsWith("http://") || path.startsWith("https://")) {
+      URI u = URI.create(path);
+      if (!path.startsWith("http://") || !target.getHost().equals(u.getHost())
+          || ScenarioFile.port(u) != ScenarioFile.port(target)) {
+        throw new IllegalArgumentException("URL " + path + " is not on the target " + target
+            + "; requests only ever go to the target");
+      }
+      String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+      path = u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
+    } else if (!path.startsWith("/")) {
+      path = "/" + path;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.headers().forEach((k, v) -> headers.put(k, Template.has(v) ? Template.parse(v).render(vars, random) : v));
+    byte[] body = r.body();
+    if (r.jsonTemplate() != null) {
+      try {
+        body = JSON.writeValueAsBytes(Template.renderTree(r.jsonTemplate(), vars, random));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("cannot encode the JSON body: " + e.getOriginalMessage(), e);
+      }
+    }
+    return bytes(target, new RequestSpec(r.name(), r.method(), path, headers, body, r.expect(), null));
   }
 
   static byte[] bytes(URI target, RequestSpec r) {

@@ -20,6 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  * the pool has room; an arrival that finds the pool exhausted waits, and that wait counts in its latency because
  * latency is measured from the intended send time. In the closed model each connection is a virtual user that
  * sends its next request as soon as the previous response (plus think time) is done.
+ *
+ * <p>The generator keeps its own account apart from the server's: an arrival that waits because the pool is at its
+ * cap is counted as queued, and one still waiting when its timeout expires is {@code notSent} (generator-limited),
+ * never a server timeout; a request that was sent times out {@code timeout} after it was sent, so time spent in the
+ * generator's queue is never blamed on the server (it still counts in the latency, which runs from the intended
+ * time). Only the server's failures (connect, timeout, broken or malformed responses) tell the monitor that the
+ * target may have stopped answering.
  */
 final class EventLoop implements Runnable {
   private static final long TIMEOUT_SCAN_NANOS = 10_000_000L;
@@ -43,6 +50,13 @@ final class EventLoop implements Runnable {
   final org.HdrHistogram.Histogram sendLag = new org.HdrHistogram.Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
   /** Responses received before the end of the schedule (after warm-up), for the achieved rate. */
   long inWindow;
+  /** Measured arrivals that had to wait because the pool was at its cap (open model). */
+  long queued;
+  /** Measured arrivals never sent: still waiting for a connection when their timeout expired (generator-limited). */
+  long notSent;
+  /** Most arrivals waiting at once while the pool was at its cap. */
+  int maxQueue;
+  private final java.util.SplittableRandom random;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final ArrayDeque<Conn> idle = new ArrayDeque<>();
   private final List<Conn> conns = new ArrayList<>();
@@ -57,7 +71,12 @@ final class EventLoop implements Runnable {
   /** Connections with {@code waiting} set, so the loop only scans for due timers when there are any. */
   private int waitingCount;
 
-  private record Arrival(int scenario, long intended) {}
+  private record Arrival(int scenario, long intended, long seq, boolean measured) {}
+
+  /** Sequence number of the newest arrival added to {@code pending}. */
+  private long arrivalSeq;
+  /** Arrivals up to this sequence number found the pool at its cap while they waited. */
+  private long cappedThrough = -1;
 
   /** A connection and the virtual user currently driving it. */
   private final class Conn {
@@ -66,9 +85,12 @@ final class EventLoop implements Runnable {
     final ResponseParser parser = new ResponseParser();
     boolean connected;
     ByteBuffer out;
-    int scenario = -1;
-    int step;
+    /** The virtual user driving this connection (null: none yet), and the request it is on. */
+    CompiledPlan.Vu vu;
+    CompiledPlan.Step step;
     long intended;
+    /** When the current request was handed to the connection: its timeout runs from here. */
+    long sentAt;
     boolean inFlight;
     /** The request's first bytes have not been written yet (for the send-lag histogram). */
     boolean unsent;
@@ -92,6 +114,7 @@ final class EventLoop implements Runnable {
     this.end = end;
     this.timeoutNanos = timeoutNanos;
     this.wheelPos = index;
+    this.random = new java.util.SplittableRandom(0x5eedL * 31 + index);
   }
 
   @Override
@@ -130,7 +153,11 @@ final class EventLoop implements Runnable {
         return;
       }
       while (nextArrivalAt <= now) {
-        pending.add(new Arrival(nextScenario(), nextArrivalAt));
+        boolean measured = nextArrivalAt >= warmupEnd;
+        if (measured) {
+          plan.vusersCreated.increment();
+        }
+        pending.add(new Arrival(nextScenario(), nextArrivalAt, ++arrivalSeq, measured));
         nextArrival += workers;
         nextArrivalAt = arrivalAt(nextArrival);
       }
@@ -212,7 +239,13 @@ final class EventLoop implements Runnable {
       // Most recently used first: a small hot set of connections serves the load, the rest stay idle.
       Conn c = idle.pollLast();
       if (c == null) {
-        if (conns.size() >= maxConnections || connecting >= pending.size()) {
+        if (conns.size() >= maxConnections) {
+          // The pool is at its cap: every arrival waiting now waits for the generator, not for the server.
+          cappedThrough = arrivalSeq;
+          maxQueue = Math.max(maxQueue, pending.size());
+          return;
+        }
+        if (connecting >= pending.size()) {
           return;
         }
         Conn fresh = newConn();
@@ -220,21 +253,58 @@ final class EventLoop implements Runnable {
           idle.addLast(fresh);
         } else if (fresh == null) {
           Arrival a = pending.poll();
-          count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
+          CompiledPlan.Vu vu = arrivalVu(a);
+          CompiledPlan.Step first = plan.next(vu);
+          count(a.intended, first.endpoint, Failure.CONNECT);
+          endVu(vu, false);
         }
         continue;
       }
       Arrival a = pending.poll();
-      c.scenario = a.scenario;
-      c.step = 0;
-      send(c, a.intended);
+      if (a.seq <= cappedThrough && a.measured) {
+        queued++;
+      }
+      c.vu = arrivalVu(a);
+      startFlow(c, a.intended);
+    }
+  }
+
+  private CompiledPlan.Vu arrivalVu(Arrival a) {
+    CompiledPlan.Vu vu = plan.newVu(a.scenario, random);
+    vu.counted = a.measured;
+    return vu;
+  }
+
+  /** Starts a virtual user's flow on {@code c}: its first request at {@code intended} plus any leading pause. */
+  private void startFlow(Conn c, long intended) {
+    CompiledPlan.Vu vu = c.vu;
+    vu.delay = 0;
+    CompiledPlan.Step first = plan.next(vu);
+    c.step = first;
+    if (vu.delay > 0) {
+      c.inFlight = false;
+      setWaiting(c, true);
+      c.readyAt = intended + vu.delay;
+    } else {
+      send(c, intended);
     }
   }
 
   private void beginScenario(Conn c, long intended) {
-    c.scenario = nextScenario();
-    c.step = 0;
-    send(c, intended);
+    c.vu = plan.newVu(nextScenario(), random);
+    if (intended >= warmupEnd && intended < end) {
+      c.vu.counted = true;
+      plan.vusersCreated.increment();
+    }
+    startFlow(c, intended);
+  }
+
+  /** A virtual user's flow is over: completed, or cut short by a failure. */
+  private void endVu(CompiledPlan.Vu vu, boolean completed) {
+    if (vu != null && vu.counted) {
+      vu.counted = false;
+      (completed ? plan.vusersCompleted : plan.vusersFailed).increment();
+    }
   }
 
   private Conn newConn() {
@@ -273,12 +343,26 @@ final class EventLoop implements Runnable {
   }
 
   private void send(Conn c, long intended) {
-    CompiledPlan.Step step = plan.scenarios[c.scenario][c.step];
+    CompiledPlan.Step step = c.step;
     c.intended = intended;
-    c.inFlight = true;
     setWaiting(c, false);
-    c.parser.reset(step.head);
-    c.out = ByteBuffer.wrap(step.request);
+    byte[] bytes;
+    try {
+      bytes = plan.render(step, c.vu, random);
+    } catch (IllegalArgumentException e) {
+      // a templated URL that points away from the target: never sent anywhere, the flow ends with an error
+      c.inFlight = false;
+      count(intended, step.endpoint, Failure.OTHER);
+      control.failure(e.getMessage());
+      endVu(c.vu, false);
+      c.vu = null;
+      afterFlow(c, System.nanoTime(), 0);
+      return;
+    }
+    c.inFlight = true;
+    c.sentAt = System.nanoTime();
+    c.parser.reset(step.head, step.keep);
+    c.out = ByteBuffer.wrap(bytes);
     c.unsent = true;
     if (c.connected) {
       write(c);
@@ -325,7 +409,9 @@ final class EventLoop implements Runnable {
       if (open && !c.inFlight && !c.waiting && !pending.isEmpty()) {
         // The attempt was made for the oldest waiting arrival: it fails with the connection.
         Arrival a = pending.pollFirst();
-        count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.CONNECT);
+        CompiledPlan.Vu vu = arrivalVu(a);
+        count(a.intended, plan.next(vu).endpoint, Failure.CONNECT);
+        endVu(vu, false);
       }
       fail(c, Failure.CONNECT, "connect to " + address + ": " + e.getMessage());
       return;
@@ -369,6 +455,10 @@ final class EventLoop implements Runnable {
           return;
         }
       }
+    } catch (ResponseParser.Http2OnlyException e) {
+      fail(c, Failure.OTHER, e.getMessage());
+      // Every further request would get the same answer: stop and say why instead of counting errors.
+      control.abort(e.getMessage());
     } catch (ResponseParser.MalformedResponseException e) {
       fail(c, Failure.OTHER, "malformed response: " + e.getMessage());
     } catch (IOException e) {
@@ -378,42 +468,123 @@ final class EventLoop implements Runnable {
 
   private void complete(Conn c) {
     long now = System.nanoTime();
-    CompiledPlan.Step step = plan.scenarios[c.scenario][c.step];
+    CompiledPlan.Step step = c.step;
+    CompiledPlan.Vu vu = c.vu;
     c.inFlight = false;
     control.responded();
+    int status = c.parser.status();
+    boolean failedCapture = false;
+    EndpointStats.Outcome outcome;
+    if (vu.vars == null) {
+      outcome = step.expect.accepts(status) ? EndpointStats.Outcome.OK : EndpointStats.Outcome.STATUS;
+    } else {
+      outcome = judge(c, step, status);
+      for (Capture cap : step.spec.captures()) {
+        var v = cap.extract(c.parser.headers(), c.parser.body());
+        if (v != null) {
+          vu.vars.put(cap.as(), v);
+        } else if (cap.strict()) {
+          failedCapture = true;
+        }
+      }
+      if (failedCapture && outcome == EndpointStats.Outcome.OK) {
+        outcome = EndpointStats.Outcome.CHECK;
+      }
+    }
     if (c.intended >= warmupEnd && (open || now <= end)) {
-      plan.endpoints[step.endpoint].recordResponse(now - c.intended, step.expect.accepts(c.parser.status()));
+      plan.endpoints[step.endpoint].recordResponse(now - c.intended, status, outcome);
       if (now <= end) {
         inWindow++;
       }
+    }
+    if (failedCapture) {
+      control.failure("capture failed on " + step.spec.name());
     }
     boolean reuse = !c.parser.closeAfter();
     if (!reuse) {
       discard(c);
     }
-    boolean more = c.step + 1 < plan.scenarios[c.scenario].length;
-    if (!more && open) {
-      if (reuse) {
+    Conn next = c;
+    CompiledPlan.Step following = null;
+    vu.delay = 0;
+    if (!failedCapture) {
+      vu.pc++;
+      following = plan.next(vu);
+    }
+    if (following == null) {
+      endVu(vu, !failedCapture);
+      c.vu = null;
+      if (open) {
+        if (reuse) {
+          idle.addLast(c);
+        }
+        return;
+      }
+      if (!reuse) {
+        next = newConn();
+        if (next == null) {
+          return;
+        }
+      }
+      afterFlow(next, now, vu.delay);
+      return;
+    }
+    if (!reuse) {
+      next = newConn();
+      if (next == null) {
+        endVu(vu, false);
+        return;
+      }
+    }
+    next.vu = vu;
+    next.step = following;
+    if (vu.delay > 0) {
+      setWaiting(next, true);
+      next.readyAt = now + vu.delay;
+    } else {
+      send(next, now);
+    }
+  }
+
+  /** Status and expect checks of a stateful flow's response. */
+  private EndpointStats.Outcome judge(Conn c, CompiledPlan.Step step, int status) {
+    boolean statusOk = true;
+    if (step.statusChecks.isEmpty()) {
+      statusOk = step.expect.accepts(status);
+    } else {
+      for (Check k : step.statusChecks) {
+        statusOk &= k.test(status, c.parser.headers(), c.parser.body(), c.vu.vars, random);
+      }
+    }
+    if (!statusOk) {
+      return EndpointStats.Outcome.STATUS;
+    }
+    for (Check k : step.otherChecks) {
+      if (!k.test(status, c.parser.headers(), c.parser.body(), c.vu.vars, random)) {
+        control.failure("expect " + k + " failed on " + step.spec.name());
+        return EndpointStats.Outcome.CHECK;
+      }
+    }
+    return EndpointStats.Outcome.OK;
+  }
+
+  /**
+   * A flow ended on {@code c} (closed model: the virtual user starts its next iteration after {@code pause}; open
+   * model: the connection goes back to the pool).
+   */
+  private void afterFlow(Conn c, long now, long pause) {
+    if (open) {
+      if (conns.contains(c) && c.connected) {
         idle.addLast(c);
       }
       return;
     }
-    Conn next = reuse ? c : newConn();
-    if (next == null) {
-      return;
-    }
-    if (more) {
-      next.scenario = c.scenario;
-      next.step = c.step + 1;
+    c.vu = null;
+    if (pause > 0) {
+      setWaiting(c, true);
+      c.readyAt = now + pause;
     } else {
-      next.scenario = nextScenario();
-      next.step = 0;
-    }
-    if (step.thinkNanos > 0) {
-      setWaiting(next, true);
-      next.readyAt = now + step.thinkNanos;
-    } else {
-      send(next, now);
+      beginScenario(c, now);
     }
   }
 
@@ -429,9 +600,9 @@ final class EventLoop implements Runnable {
         continue;
       }
       if (c.readyAt <= now) {
-        if (c.scenario < 0) {
+        if (c.vu == null) {
           setWaiting(c, false);
-          beginScenario(c, now);
+          beginScenario(c, c.readyAt);
         } else {
           send(c, c.readyAt);
         }
@@ -445,23 +616,41 @@ final class EventLoop implements Runnable {
   private void expire(long now) {
     while (!pending.isEmpty() && now - pending.peekFirst().intended > timeoutNanos) {
       Arrival a = pending.pollFirst();
-      count(a.intended, plan.scenarios[a.scenario][0].endpoint, Failure.TIMEOUT);
-      control.failure("no connection free within the timeout");
+      CompiledPlan.Vu vu = arrivalVu(a);
+      int endpoint = plan.next(vu).endpoint;
+      if (a.seq <= cappedThrough) {
+        // The pool was full the whole time: the generator's limit, not the server's answer.
+        if (a.measured) {
+          queued++;
+          notSent++;
+        }
+        count(a.intended, endpoint, Failure.NOT_SENT);
+        control.generatorLimited();
+      } else {
+        // Connections were being opened for it and none completed in time: the server's side.
+        count(a.intended, endpoint, Failure.TIMEOUT);
+        control.failure("no connection could be opened within the timeout");
+      }
+      endVu(vu, false);
     }
     for (int i = conns.size() - 1; i >= 0; i--) {
       Conn c = conns.get(i);
-      if (c.inFlight && now - c.intended > timeoutNanos) {
-        fail(c, Failure.TIMEOUT, "no response within " + timeoutNanos / 1_000_000 + " ms");
+      if (c.inFlight && now - c.sentAt > timeoutNanos) {
+        fail(c, Failure.TIMEOUT, "no response within " + timeoutNanos / 1_000_000 + " ms of sending");
       }
     }
   }
 
   private void fail(Conn c, Failure cause, String message) {
     if (c.inFlight) {
-      count(c.intended, plan.scenarios[c.scenario][c.step].endpoint, cause);
+      count(c.intended, c.step.endpoint, cause);
     }
     control.failure(message);
     boolean wasActive = c.inFlight || c.waiting;
+    if (wasActive) {
+      endVu(c.vu, false);
+    }
+    c.vu = null;
     c.inFlight = false;
     setWaiting(c, false);
     discard(c);
@@ -469,7 +658,7 @@ final class EventLoop implements Runnable {
       // The virtual user carries on with a fresh connection after a short backoff, so a dead server is not hammered.
       Conn fresh = newConn();
       if (fresh != null) {
-        fresh.scenario = -1;
+        fresh.vu = null;
         setWaiting(fresh, true);
         fresh.readyAt = System.nanoTime() + (cause == Failure.CONNECT ? RECONNECT_BACKOFF_NANOS : 0);
       }
@@ -485,6 +674,7 @@ final class EventLoop implements Runnable {
       case TIMEOUT -> e.timeout.increment();
       case CONNECT -> e.connect.increment();
       case OTHER -> e.other.increment();
+      case NOT_SENT -> e.notSent.increment();
       default -> throw new IllegalStateException();
     }
   }

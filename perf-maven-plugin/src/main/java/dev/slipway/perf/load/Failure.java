@@ -4,5 +4,7 @@ package dev.slipway.perf.load;
 enum Failure {
   TIMEOUT,
   CONNECT,
-  OTHER
+  OTHER,
+  /** Never sent: the generator's pool stayed at its cap until the timeout. */
+  NOT_SENT
 }

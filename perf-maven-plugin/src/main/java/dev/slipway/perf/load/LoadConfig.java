@@ -22,6 +22,7 @@ import java.util.Map;
  * @param timeout a request not answered this long after its intended send time counts as a timeout
  * @param progressInterval how often a progress line is logged
  * @param labels copied into the result
+ * @param data what each virtual user starts with (Artillery payloads and variables)
  */
 public record LoadConfig(
     URI target,
@@ -34,9 +35,18 @@ public record LoadConfig(
     Duration warmup,
     Duration timeout,
     Duration progressInterval,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    VuData data) {
+
+  public LoadConfig(URI target, List<Scenario> scenarios, WorkloadModel model, ArrivalSchedule schedule,
+      Duration duration, int connections, int threads, Duration warmup, Duration timeout, Duration progressInterval,
+      Map<String, String> labels) {
+    this(target, scenarios, model, schedule, duration, connections, threads, warmup, timeout, progressInterval,
+        labels, VuData.NONE);
+  }
 
   public LoadConfig {
+    data = data == null ? VuData.NONE : data;
     scenarios = List.copyOf(scenarios);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     warmup = warmup == null ? Duration.ZERO : warmup;

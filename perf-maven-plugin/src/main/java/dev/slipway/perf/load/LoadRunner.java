@@ -60,7 +60,7 @@ public final class LoadRunner {
   public RunResult run(LoadConfig config, int run, Path histogramLog)
       throws TargetUnreachableException, IOException {
     InetSocketAddress address = preflight(config);
-    CompiledPlan plan = new CompiledPlan(config.target(), config.scenarios());
+    CompiledPlan plan = new CompiledPlan(config.target(), config.scenarios(), config.data());
     RunControl control = new RunControl();
     boolean open = config.model() == WorkloadModel.OPEN;
     int workers = config.effectiveThreads();
@@ -100,18 +100,29 @@ public final class LoadRunner {
     Histogram all = new Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
     Errors allErrors = Errors.NONE;
     long allRequests = 0;
+    Map<String, Long> allCodes = new java.util.TreeMap<>();
     for (int i = 0; i < plan.endpoints.length; i++) {
       EndpointStats e = plan.endpoints[i];
       Histogram h = monitor.cumulative[i];
       all.add(h);
-      Errors errors = new Errors(e.status.sum(), e.timeout.sum(), e.connect.sum(), e.other.sum());
-      long requests = e.responses.sum() + errors.timeout() + errors.connect() + errors.other();
-      endpoints.add(endpoint(e.name, requests, errors, e.responses.sum() / measured, h));
+      Errors errors = new Errors(e.status.sum(), e.timeout.sum(), e.connect.sum(), e.other.sum(), e.check.sum(),
+          e.notSent.sum());
+      // every arrival is one response or one failure: status and check failures are responses too
+      long requests = e.responses.sum() + errors.timeout() + errors.connect() + errors.other() + errors.notSent();
+      Map<String, Long> codes = e.statusCodes();
+      codes.forEach((k, v) -> allCodes.merge(k, v, Long::sum));
+      endpoints.add(endpoint(e.name, requests, errors, e.responses.sum() / measured, h, Map.of(), codes));
       allErrors = allErrors.plus(errors);
       allRequests += requests;
     }
     long responses = all.getTotalCount();
-    EndpointResult total = endpoint("total", allRequests, allErrors, responses / measured, all);
+    Map<String, Metric> m = new LinkedHashMap<>();
+    m.put("vusers.created", new Metric(plan.vusersCreated.sum(), "count", true));
+    m.put("vusers.completed", new Metric(plan.vusersCompleted.sum(), "count", true));
+    m.put("vusers.failed", new Metric(plan.vusersFailed.sum(), "count", false));
+    long queued = 0;
+    long notSent = 0;
+    int maxQueue = 0;
     if (open) {
       // How well the generator kept to the schedule, so a slow client is not mistaken for a slow server.
       Histogram lag = new Histogram(1, EndpointStats.HIGHEST_MICROS, 3);
@@ -119,8 +130,15 @@ public final class LoadRunner {
       for (EventLoop l : loops) {
         lag.add(l.sendLag);
         inWindow += l.inWindow;
+        queued += l.queued;
+        notSent += l.notSent;
+        maxQueue = Math.max(maxQueue, l.maxQueue);
       }
-      Map<String, Metric> m = new LinkedHashMap<>();
+      m.put("scheduledArrivals", new Metric(config.schedule().arrivalsBefore(measuredEnd - start)
+          - config.schedule().arrivalsBefore(warmupNanos), "count", true));
+      // arrivals that waited because the pool was at its cap: the generator's limit, not the server's answer
+      m.put("generator.queuedArrivals", new Metric(queued, "count", false));
+      m.put("generator.notSent", new Metric(notSent, "count", false));
       m.put("scheduledRate", new Metric(Math.round(config.schedule().arrivalsBefore(measuredEnd - start)
           - config.schedule().arrivalsBefore(warmupNanos)) / measured, "req/s", true));
       m.put("achievedRate", new Metric(Math.round(inWindow / measured * 100) / 100.0, "req/s", true));
@@ -129,8 +147,15 @@ public final class LoadRunner {
         m.put("sendLag.p99", new Metric(ms(lag.getValueAtPercentile(99)), "ms", false));
         m.put("sendLag.max", new Metric(ms(lag.getMaxValue()), "ms", false));
       }
-      total = new EndpointResult(total.name(), total.requests(), total.errors(), total.throughput(), total.latency(),
-          m);
+    }
+    EndpointResult total = endpoint("total", allRequests, allErrors, responses / measured, all, m, allCodes);
+    if (queued > 0) {
+      log.warn(String.format(Locale.ROOT, "run %d: the load generator hit its connection cap (perf.connections=%d): "
+          + "%d arrival(s) waited for a free connection (up to %d at once; the wait is in their latency and in "
+          + "sendLag) and %d were never sent within perf.timeout (errors of cause notSent). This is the generator's "
+          + "limit, not a slow answer: the server answered every request it was sent within %s of sending, or "
+          + "timed out. Raise perf.connections, or lower the rate", run, config.connections(), queued, maxQueue,
+          notSent, human(config.timeout())));
     }
     String aborted = control.abortReason();
     if (aborted != null) {
@@ -141,11 +166,20 @@ public final class LoadRunner {
         endpoints);
   }
 
-  private static EndpointResult endpoint(String name, long requests, Errors errors, double throughput, Histogram h) {
+  private static EndpointResult endpoint(String name, long requests, Errors errors, double throughput, Histogram h,
+      Map<String, Metric> extra, Map<String, Long> codes) {
     Latency latency = h.getTotalCount() == 0 ? null : new Latency(ms(h.getValueAtPercentile(50)),
         ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
         ms(h.getMaxValue()), Math.round(h.getMean()) / 1000.0);
-    return new EndpointResult(name, requests, errors, Math.round(throughput * 100) / 100.0, latency, null);
+    Map<String, Metric> m = new LinkedHashMap<>();
+    if (h.getTotalCount() > 0) {
+      // the percentiles Artillery's ensure thresholds may name besides the standard ones
+      m.put("latency.min", new Metric(ms(h.getMinValue()), "ms", false));
+      m.put("latency.p75", new Metric(ms(h.getValueAtPercentile(75)), "ms", false));
+      m.put("latency.p95", new Metric(ms(h.getValueAtPercentile(95)), "ms", false));
+    }
+    m.putAll(extra);
+    return new EndpointResult(name, requests, errors, Math.round(throughput * 100) / 100.0, latency, m, codes);
   }
 
   private static double ms(long micros) {
@@ -339,6 +373,13 @@ public final class LoadRunner {
       line.append("  p99 ").append(merged.getTotalCount() == 0 ? "-"
           : String.format(Locale.ROOT, "%.2f ms", merged.getValueAtPercentile(99) / 1000.0));
       line.append("  connections ").append(control.connections.get());
+      long limited = control.generatorLimited.sum();
+      if (open && control.connections.get() >= config.connections()) {
+        line.append(" (cap reached: arrivals wait for the generator)");
+      }
+      if (limited > 0) {
+        line.append("  not sent ").append(limited).append(" (generator-limited)");
+      }
       if (now - start < config.warmup().toNanos()) {
         line.append("  (warm-up)");
       }

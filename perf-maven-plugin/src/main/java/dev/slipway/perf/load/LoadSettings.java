@@ -29,6 +29,7 @@ import java.util.Map;
  * @param health URL polled until the started service answers; {@code null}: the target
  * @param startTimeout how long to wait for the health URL
  * @param startEnvironment extra environment variables for the started service (e.g. its port)
+ * @param budget the error budget ({@code perf.maxErrorRate}, {@code perf.maxErrorRates}) every run is held to
  */
 public record LoadSettings(
     URI target,
@@ -52,9 +53,21 @@ public record LoadSettings(
     URI health,
     Duration startTimeout,
     Map<String, String> startEnvironment,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    dev.slipway.perf.compare.ErrorBudget.Limits budget) {
+
+  public LoadSettings(URI target, Path scenarioFile, List<Scenario> requests, List<Phase> phases, Double rate,
+      Double rampTo, Duration duration, Integer connections, String model, int threads, Duration warmup,
+      Duration timeout, int runs, Duration progressInterval, Path outputDir, String start, Path packagedJar,
+      Path workDir, URI health, Duration startTimeout, Map<String, String> startEnvironment,
+      Map<String, String> labels) {
+    this(target, scenarioFile, requests, phases, rate, rampTo, duration, connections, model, threads, warmup, timeout,
+        runs, progressInterval, outputDir, start, packagedJar, workDir, health, startTimeout, startEnvironment, labels,
+        dev.slipway.perf.compare.ErrorBudget.Limits.defaults());
+  }
 
   public LoadSettings {
+    budget = budget == null ? dev.slipway.perf.compare.ErrorBudget.Limits.defaults() : budget;
     requests = requests == null ? List.of() : List.copyOf(requests);
     phases = phases == null ? List.of() : List.copyOf(phases);
     labels = labels == null ? Map.of() : Map.copyOf(labels);

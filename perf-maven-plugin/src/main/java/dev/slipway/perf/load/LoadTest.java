@@ -2,6 +2,9 @@ package dev.slipway.perf.load;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
+import dev.slipway.perf.compare.CompareReport.MetricResult;
+import dev.slipway.perf.compare.ErrorBudget;
+import dev.slipway.perf.stats.Verdict;
 import dev.slipway.perf.report.ResultTable;
 import dev.slipway.perf.results.ResultsWriter;
 import dev.slipway.perf.results.RunResult;
@@ -34,13 +37,49 @@ public final class LoadTest {
     this.log = log;
   }
 
+  /**
+   * The runs and the absolute limits they were held to: the error budget and the scenario's Artillery
+   * {@code ensure} thresholds (one entry per checked quantity, worst first; any FAIL fails the goal).
+   */
+  public record Outcome(List<RunResult> runs, List<MetricResult> limits) {
+    public boolean failed() {
+      return limits.stream().anyMatch(m -> m.verdict() == Verdict.FAIL);
+    }
+  }
+
   /** Everything run; results in run order. */
   public List<RunResult> execute(LoadSettings s)
       throws InvalidInputException, TargetUnreachableException, ServiceStartException, IOException {
-    if (s.scenarioFile() != null) {
-      ScenarioFile.load(s.scenarioFile()).warnings().forEach(log::warn);
+    return run(s).runs();
+  }
+
+  /** Runs everything and checks the results against the error budget and the scenario's ensure thresholds. */
+  public Outcome run(LoadSettings s)
+      throws InvalidInputException, TargetUnreachableException, ServiceStartException, IOException {
+    Workload file = s.scenarioFile() == null ? null : ScenarioFile.load(s.scenarioFile());
+    if (file != null) {
+      file.warnings().forEach(log::warn);
     }
-    LoadConfig config = resolve(s);
+    List<RunResult> results = runs(s, resolve(s, file));
+    ErrorBudget.Limits limits = s.budget();
+    if (file != null && file.ensure() != null) {
+      limits = new ErrorBudget.Limits(limits.maxErrorRate(), limits.perEndpoint(), file.ensure());
+    }
+    List<MetricResult> checked = ErrorBudget.check(results, limits);
+    for (MetricResult m : checked) {
+      String line = String.format(Locale.ROOT, "%-4s %s %s: %s", m.verdict() == Verdict.PASS ? "ok" : m.verdict(),
+          m.endpoint(), m.metric(), m.reason());
+      if (m.verdict() == Verdict.PASS) {
+        log.info(line);
+      } else {
+        log.warn(line);
+      }
+    }
+    return new Outcome(results, checked);
+  }
+
+  private List<RunResult> runs(LoadSettings s, LoadConfig config)
+      throws TargetUnreachableException, ServiceStartException, IOException, InvalidInputException {
     List<RunResult> results = new ArrayList<>();
     List<List<String>> charts = new ArrayList<>();
     ServiceProcess service = null;
@@ -83,7 +122,10 @@ public final class LoadTest {
 
   /** The run configuration the settings describe; bad combinations name the parameters involved. */
   public static LoadConfig resolve(LoadSettings s) throws InvalidInputException {
-    Workload file = s.scenarioFile() == null ? null : ScenarioFile.load(s.scenarioFile());
+    return resolve(s, s.scenarioFile() == null ? null : ScenarioFile.load(s.scenarioFile()));
+  }
+
+  private static LoadConfig resolve(LoadSettings s, Workload file) throws InvalidInputException {
     URI target = s.target() != null ? s.target() : file != null ? file.target() : null;
     if (target == null) {
       throw new InvalidInputException("perf.target is not set: give the URL to load, e.g. "
@@ -152,6 +194,13 @@ public final class LoadTest {
     if (s.threads() < 0) {
       throw new InvalidInputException("perf.threads must be >= 0 (0 = automatic), was " + s.threads());
     }
+    if (s.runs() < 1) {
+      // zero runs would "pass" with no results, leaving perf:compare nothing to gate
+      throw new InvalidInputException("perf.runs must be >= 1, was " + s.runs());
+    }
+    if (s.timeout() != null && (s.timeout().isZero() || s.timeout().isNegative())) {
+      throw new InvalidInputException("perf.timeout must be positive, was " + LoadRunner.human(s.timeout()));
+    }
     ArrivalSchedule schedule = model == WorkloadModel.OPEN ? new ArrivalSchedule(phases) : null;
     Duration length = model == WorkloadModel.OPEN ? schedule.duration() : duration;
     Duration warmup = s.warmup() != null ? s.warmup()
@@ -166,6 +215,6 @@ public final class LoadTest {
       labels.putIfAbsent("scenario", String.valueOf(s.scenarioFile().getFileName()));
     }
     return new LoadConfig(target, scenarios, model, schedule, duration, connections, s.threads(), warmup,
-        s.timeout(), s.progressInterval(), labels);
+        s.timeout(), s.progressInterval(), labels, file == null ? VuData.NONE : file.data());
   }
 }

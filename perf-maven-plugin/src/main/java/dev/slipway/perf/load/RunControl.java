@@ -8,7 +8,10 @@ final class RunControl {
   private volatile String abortReason;
   private volatile String lastFailure;
   final LongAdder responses = new LongAdder();
+  /** Failures on the server's side (connect, timeout after sending, broken or malformed responses). */
   final LongAdder failures = new LongAdder();
+  /** Arrivals the generator could not send in time because its pool was at its cap. */
+  final LongAdder generatorLimited = new LongAdder();
   final AtomicInteger connections = new AtomicInteger();
 
   boolean aborted() {
@@ -33,6 +36,10 @@ final class RunControl {
   void failure(String message) {
     failures.increment();
     lastFailure = message;
+  }
+
+  void generatorLimited() {
+    generatorLimited.increment();
   }
 
   String lastFailure() {

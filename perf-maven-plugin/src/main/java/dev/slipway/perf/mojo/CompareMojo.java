@@ -3,7 +3,9 @@ package dev.slipway.perf.mojo;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
+import dev.slipway.perf.compare.CompareReport;
 import dev.slipway.perf.compare.CompareRunner;
+import dev.slipway.perf.compare.ErrorBudget;
 import dev.slipway.perf.compare.MetricSelection;
 import dev.slipway.perf.history.BuildContext;
 import dev.slipway.perf.results.ResultsReader;
@@ -12,6 +14,8 @@ import dev.slipway.perf.stats.Verdict;
 import java.io.File;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -52,9 +56,16 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.contextLabels")
   String contextLabels;
 
-  /** Newest history runs (after the last change point) that form the baseline. */
-  @Parameter(property = "perf.baselineRuns", defaultValue = "30")
-  int baselineRuns;
+  /**
+   * Newest history builds (after the last accepted shift or improvement) that form the baseline; the between-build
+   * noise is estimated from them.
+   */
+  @Parameter(property = "perf.baselineBuilds", defaultValue = "30")
+  int baselineBuilds;
+
+  /** Fewest builds of history for the build-level test; with fewer, the fixed thresholds decide. */
+  @Parameter(property = "perf.minHistoryBuilds", defaultValue = "5")
+  int minHistoryBuilds;
 
   /** Significance level of the one-sided tests (Holm-corrected across metrics for failures). */
   @Parameter(property = "perf.alpha", defaultValue = "0.01")
@@ -64,13 +75,31 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.minEffect", defaultValue = "0.05")
   double minEffect;
 
-  /** With a single run on a side: the regression fraction that warns (the old rule's 10 %). */
-  @Parameter(property = "perf.singleRunWarn", defaultValue = "0.10")
-  double singleRunWarn;
+  /**
+   * Without a history of builds (baseline files, or fewer than {@code perf.minHistoryBuilds}): the regression that
+   * warns, as a fraction (the old rule's 10 %).
+   */
+  @Parameter(property = "perf.warnThreshold", defaultValue = "0.10")
+  double warnThreshold;
 
-  /** With a single run on a side: the regression fraction that fails (the old rule's 20 %). */
-  @Parameter(property = "perf.singleRunFail", defaultValue = "0.20")
-  double singleRunFail;
+  /** Without a history of builds: the regression that fails, as a fraction (the old rule's 20 %). */
+  @Parameter(property = "perf.failThreshold", defaultValue = "0.20")
+  double failThreshold;
+
+  /** Largest error rate of any endpoint (and of the total), as a fraction; checked without a baseline. 1 = off. */
+  @Parameter(property = "perf.maxErrorRate", defaultValue = "0.01")
+  double maxErrorRate;
+
+  /** Per-endpoint error budgets, {@code endpoint glob=fraction,...}, e.g. {@code GET /flaky*=0.05}. */
+  @Parameter(property = "perf.maxErrorRates")
+  String maxErrorRates;
+
+  /**
+   * Verdicts that fail the build, comma-separated: {@code FAIL} (default), add {@code UNKNOWN} (undecidable large
+   * changes) or {@code WARN}.
+   */
+  @Parameter(property = "perf.failOn", defaultValue = "FAIL")
+  String failOn;
 
   /** Smallest absolute increase of an error rate that fails (0.001 = 0.1 percentage points). */
   @Parameter(property = "perf.minErrorRateIncrease", defaultValue = "0.001")
@@ -80,17 +109,9 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.power", defaultValue = "0.8")
   double power;
 
-  /** Bootstrap resamples for the confidence interval of the median ratio (0 = no interval). */
-  @Parameter(property = "perf.bootstrapResamples", defaultValue = "2000")
-  int bootstrapResamples;
-
   /** Confidence level of the intervals. */
   @Parameter(property = "perf.confidence", defaultValue = "0.95")
   double confidence;
-
-  /** Seed of the bootstrap (the same inputs always give the same report). */
-  @Parameter(property = "perf.seed", defaultValue = "85029799")
-  long seed;
 
   /** Metrics to compare, comma-separated globs on the metric name or endpoint/metric; empty = default set. */
   @Parameter(property = "perf.metrics")
@@ -112,13 +133,37 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.outputDirectory", defaultValue = "${project.build.directory}/slipway/perf")
   File outputDirectory;
 
-  /** Fail the build when a metric regressed (FAIL); otherwise only report. */
+  /** Fail the build at all (on the verdicts of {@code perf.failOn}); false only reports. */
   @Parameter(property = "perf.failOnRegression", defaultValue = "true")
   boolean failOnRegression;
 
   /** Post the report as a pull-request comment (GitHub Actions: GITHUB_TOKEN, GITHUB_EVENT_PATH). */
   @Parameter(property = "perf.comment", defaultValue = "false")
   boolean comment;
+
+  /**
+   * The environment variable holding the Slack webhook that regressions are posted to (the performance channel); the
+   * URL itself is never a parameter. A settings.xml server ({@code perf.slack.server}) wins over it.
+   */
+  @Parameter(property = "perf.slack.env", defaultValue = "SLACK_WEBHOOK_PERFORMANCE")
+  String slackEnv;
+
+  /** The settings.xml server whose password is the performance webhook's URL. */
+  @Parameter(property = "perf.slack.server", defaultValue = "slack-performance")
+  String slackServer;
+
+  /** The longest posting to Slack may take, retries included. */
+  @Parameter(property = "perf.slack.timeout", defaultValue = "10s")
+  String slackTimeout;
+
+  @Parameter(defaultValue = "${settings}", readonly = true)
+  org.apache.maven.settings.Settings settings;
+
+  @org.apache.maven.plugins.annotations.Component
+  org.apache.maven.settings.crypto.SettingsDecrypter decrypter;
+
+  @Parameter(defaultValue = "${project.artifactId}", readonly = true)
+  String artifactId;
 
   /** Directory used for git context (commit, branch). */
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
@@ -127,9 +172,58 @@ public class CompareMojo extends AbstractMojo {
   /** The process environment (GITHUB_*); tests replace it. */
   java.util.Map<String, String> env = System.getenv();
 
+  /** Parses {@code perf.failOn}; FAIL is always included. */
+  static List<Verdict> failOn(String text) {
+    List<Verdict> out = new ArrayList<>();
+    out.add(Verdict.FAIL);
+    if (text == null) {
+      return out;
+    }
+    for (String part : text.split(",")) {
+      String p = part.strip().toUpperCase(java.util.Locale.ROOT);
+      if (p.isEmpty() || p.equals("FAIL")) {
+        continue;
+      }
+      if (!p.equals("WARN") && !p.equals("UNKNOWN")) {
+        throw new IllegalArgumentException("perf.failOn: '" + part.strip() + "' is not a verdict; accepted: FAIL, "
+            + "UNKNOWN, WARN (comma-separated, e.g. FAIL,UNKNOWN)");
+      }
+      Verdict v = Verdict.valueOf(p);
+      if (!out.contains(v)) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
   /** The project's directory, or the working directory when run without a project. */
   private java.nio.file.Path projectDir() {
     return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
+  }
+
+  /** Posts the regressions to the performance channel, when a webhook is configured; never fails the build. */
+  private void notifyPerformanceChannel(CompareRunner.Outcome outcome, Redactor redactor, Log log) {
+    var webhook = dev.slipway.common.mojo.MavenSecrets.resolve(slackEnv, slackServer, settings, decrypter, env,
+        redactor);
+    if (webhook.isEmpty()) {
+      return;
+    }
+    java.time.Duration limit;
+    try {
+      limit = dev.slipway.common.Durations.parsePositive(slackTimeout, "perf.slack.timeout");
+    } catch (InvalidInputException e) {
+      log.warn("perf:compare: " + e.getMessage() + "; no Slack message");
+      return;
+    }
+    var channel = dev.slipway.common.notify.Channel.PERFORMANCE;
+    var target = new dev.slipway.common.notify.SlackWebhook.Target(channel,
+        java.net.URI.create(webhook.get().value()), webhook.get().source());
+    new dev.slipway.common.notify.Notifier(java.util.Map.of(channel, target),
+        new dev.slipway.common.notify.SlackWebhook(redactor), limit, java.time.Instant::now, log.redacting(redactor))
+        .send(java.util.Set.of(channel), PerformanceNotice.of(artifactId == null || artifactId.contains("${")
+            ? "perf:compare" : artifactId, outcome.report(), env.get("GITHUB_RUN_ID") == null ? null
+            : env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY")
+                + "/actions/runs/" + env.get("GITHUB_RUN_ID"), String.valueOf(outcome.markdown())));
   }
 
   @Override
@@ -144,9 +238,10 @@ public class CompareMojo extends AbstractMojo {
       config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"),
           baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
-          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineRuns,
-          new GateConfig(alpha, minEffect, singleRunWarn, singleRunFail, minErrorRateIncrease, power,
-              bootstrapResamples, confidence, seed),
+          BuildContext.parseLabels(contextLabels, "perf.contextLabels"), baselineBuilds,
+          new GateConfig(alpha, minEffect, warnThreshold, failThreshold, minErrorRateIncrease, power, confidence,
+              minHistoryBuilds),
+          new ErrorBudget.Limits(maxErrorRate, ErrorBudget.parsePerEndpoint(maxErrorRates), null), failOn(failOn),
           MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
           GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), env);
     } catch (IllegalArgumentException e) {
@@ -165,16 +260,35 @@ public class CompareMojo extends AbstractMojo {
     if (outcome.isEmpty()) {
       return;
     }
-    Verdict v = outcome.get().verdict();
-    var s = outcome.get().report().summary();
-    if (v == Verdict.FAIL) {
-      String msg = "perf:compare: " + s.fail() + " metric(s) regressed; see " + outcome.get().markdown();
+    Verdict overall = outcome.get().verdict();
+    if (overall == Verdict.FAIL || overall == Verdict.WARN) {
+      notifyPerformanceChannel(outcome.get(), redactor, log);
+    }
+    CompareReport report = outcome.get().report();
+    List<Verdict> failing = failOn(failOn);
+    List<String> failed = new ArrayList<>();
+    for (Verdict v : List.of(Verdict.FAIL, Verdict.WARN, Verdict.UNKNOWN)) {
+      long count = report.metrics().stream().filter(m -> m.verdict() == v).count();
+      if (count == 0) {
+        continue;
+      }
+      String what = count + " metric(s) " + switch (v) {
+        case FAIL -> "regressed or broke a limit";
+        case WARN -> "with a warning";
+        default -> "could not be decided (UNKNOWN)";
+      };
+      if (failing.contains(v)) {
+        failed.add(what);
+      } else {
+        getLog().warn("perf:compare: " + what + "; see " + outcome.get().markdown());
+      }
+    }
+    if (!failed.isEmpty()) {
+      String msg = "perf:compare: " + String.join(", ", failed) + "; see " + outcome.get().markdown();
       if (failOnRegression) {
         throw new MojoFailureException(msg);
       }
       getLog().warn(msg + " (perf.failOnRegression=false, build continues)");
-    } else if (v == Verdict.WARN) {
-      getLog().warn("perf:compare: " + s.warn() + " metric(s) with a warning; see " + outcome.get().markdown());
     }
   }
 }

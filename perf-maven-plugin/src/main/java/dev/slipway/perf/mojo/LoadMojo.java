@@ -123,6 +123,22 @@ public class LoadMojo extends AbstractMojo {
   @Parameter(property = "perf.failOnAbort", defaultValue = "true")
   boolean failOnAbort;
 
+  /**
+   * Error budget checked on every run, even without any baseline: the largest share of failed requests (any cause)
+   * of each endpoint and of the total in the median run, e.g. 0.01 for 1 %; 1 disables it. The same property
+   * perf:compare checks.
+   */
+  @Parameter(property = "perf.maxErrorRate", defaultValue = "0.01")
+  double maxErrorRate;
+
+  /** Per-endpoint error budgets overriding perf.maxErrorRate: {@code <endpoint glob>=<fraction>,...}. */
+  @Parameter(property = "perf.maxErrorRates")
+  String maxErrorRates;
+
+  /** Fail the build when the error budget or an Artillery {@code ensure} threshold of the scenario is broken. */
+  @Parameter(property = "perf.failOnErrorBudget", defaultValue = "true")
+  boolean failOnErrorBudget;
+
   @Parameter(defaultValue = "${project.build.directory}/${project.build.finalName}.jar", readonly = true)
   File packagedJar;
 
@@ -136,8 +152,12 @@ public class LoadMojo extends AbstractMojo {
       return;
     }
     List<RunResult> results;
+    LoadTest.Outcome outcome;
     try {
-      results = new LoadTest(log()).execute(settings());
+      outcome = new LoadTest(log()).run(settings());
+      results = outcome.runs();
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(e.getMessage(), e);
     } catch (InvalidInputException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (TargetUnreachableException | ServiceStartException e) {
@@ -149,6 +169,15 @@ public class LoadMojo extends AbstractMojo {
       if (r.aborted() != null && failOnAbort) {
         throw new MojoFailureException("perf:load run " + r.run() + " aborted: " + r.aborted());
       }
+    }
+    if (outcome.failed()) {
+      String broken = String.join("; ", outcome.limits().stream()
+          .filter(m -> m.verdict() == dev.slipway.perf.stats.Verdict.FAIL)
+          .map(m -> m.endpoint() + " " + m.metric() + ": " + m.reason()).toList());
+      if (failOnErrorBudget) {
+        throw new MojoFailureException("perf:load: the runs broke a limit that needs no baseline: " + broken);
+      }
+      getLog().warn("perf:load: the runs broke a limit (perf.failOnErrorBudget=false, build continues): " + broken);
     }
   }
 
@@ -172,7 +201,8 @@ public class LoadMojo extends AbstractMojo {
         warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),
         runs, Durations.parse(progressInterval, "perf.progressInterval"), outputDirectory(), start,
         packagedJar == null ? null : packagedJar.toPath(), workDir(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
-        startEnvironment, Map.of());
+        startEnvironment, Map.of(), new dev.slipway.perf.compare.ErrorBudget.Limits(maxErrorRate,
+            dev.slipway.perf.compare.ErrorBudget.parsePerEndpoint(maxErrorRates), null));
   }
 
   /** Without a project, Maven leaves {@code ${project.basedir}} unresolved; use ./target/slipway/perf then. */

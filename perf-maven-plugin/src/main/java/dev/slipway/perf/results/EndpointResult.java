@@ -9,7 +9,8 @@ import java.util.Map;
  * The result of one endpoint (HTTP request name) or one benchmark. {@code requests} counts every completed or
  * failed request in the measured window (warm-up excluded), {@code errors} the failed ones by cause;
  * {@code throughput} is requests per second over the measured window. For JMH benchmarks the HTTP fields are zero or
- * absent and the score lives in {@link #metrics()}.
+ * absent and the score lives in {@link #metrics()}. {@code statusCodes} counts the responses by HTTP status (all of
+ * them, expected or not), when the source knows them.
  */
 public record EndpointResult(
     String name,
@@ -17,7 +18,8 @@ public record EndpointResult(
     Errors errors,
     Double throughput,
     Latency latency,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Metric> metrics) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Metric> metrics,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> statusCodes) {
 
   /** Names of the standard measurements {@link #allMetrics()} derives from the HTTP fields. */
   public static final String THROUGHPUT = "throughput";
@@ -32,6 +34,14 @@ public record EndpointResult(
   public EndpointResult {
     errors = errors == null ? Errors.NONE : errors;
     metrics = metrics == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(metrics));
+    statusCodes = statusCodes == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(statusCodes));
+  }
+
+  /** An endpoint without status counts. */
+  public EndpointResult(String name, long requests, Errors errors, Double throughput, Latency latency,
+      Map<String, Metric> metrics) {
+    this(name, requests, errors, throughput, latency, metrics, null);
   }
 
   /**

@@ -38,6 +38,18 @@ public final class EDivisive {
    * new level (measured: 3.8 % of stationary 60-build series with 5 % outlier runs at p 0.001, 2.8 % with three).
    */
   static final int MIN_SEGMENT = 3;
+  /**
+   * Fewest points after the last split of the series: a shift is seen with two builds after it, as in Otava. Such a
+   * short tail is confirmed by a Student t-test with the variance pooled over both sides (a rank test of 2 against n
+   * cannot reach 0.001), so one outlier build alone cannot make a change point.
+   */
+  static final int MIN_TAIL = 2;
+  /**
+   * Fewest points on each side for the rank test: with fewer, even a complete separation cannot reach 0.001 after
+   * the correction for the split positions searched (3 against 20: 2 / C(23, 3) = 0.0011 before it), so short sides
+   * are tested with Student's t instead.
+   */
+  static final int RANK_MIN = 5;
   private final int window;
   private final double maxPValue;
   private final double minMagnitude;
@@ -93,6 +105,7 @@ public final class EDivisive {
   private List<Integer> divide(double[] series, int start, int end, double pThreshold) {
     double[] x = Arrays.copyOfRange(series, start, end);
     int n = x.length;
+    boolean tailOfSeries = end == series.length;
     if (n < 4) {
       return List.of();
     }
@@ -110,8 +123,9 @@ public final class EDivisive {
       for (int s = 0; s + 1 < bounds.size(); s++) {
         int lo = bounds.get(s);
         int hi = bounds.get(s + 1);
-        for (int tau = lo + MIN_SEGMENT; tau <= hi - MIN_SEGMENT; tau++) {
-          for (int kappa = tau + MIN_SEGMENT; kappa <= hi; kappa++) {
+        int right = tailOfSeries && hi == n ? MIN_TAIL : MIN_SEGMENT;
+        for (int tau = lo + MIN_SEGMENT; tau <= hi - right; tau++) {
+          for (int kappa = tau + (kappa(hi, n, tailOfSeries) ? right : MIN_SEGMENT); kappa <= hi; kappa++) {
             double q = qhat(prefix, lo, tau, kappa);
             if (q > bestQ) {
               bestQ = q;
@@ -137,6 +151,10 @@ public final class EDivisive {
       out.add(c + start);
     }
     return out;
+  }
+
+  private static boolean kappa(int hi, int n, boolean tailOfSeries) {
+    return tailOfSeries && hi == n;
   }
 
   /** Removes the weakest change point until all are significant and large enough; neighbours are re-tested. */
@@ -173,13 +191,17 @@ public final class EDivisive {
       double p = rankP(series, lo, tau, hi);
       // the split was chosen as the most different one among all positions of the segment, so a plain test
       // overstates its significance; a Bonferroni factor over those positions keeps p honest
-      p = Math.min(1, p * Math.max(1, hi - lo - 2 * MIN_SEGMENT + 1));
+      int right = hi == series.length ? MIN_TAIL : MIN_SEGMENT;
+      p = Math.min(1, p * Math.max(1, hi - lo - MIN_SEGMENT - right + 1));
       out.add(new ChangePoint(tau, mean(series, lo, tau), mean(series, tau, hi), p));
     }
     return out;
   }
 
-  /** Two-sided Mann-Whitney U test between x[lo, tau) and x[tau, hi). */
+  /**
+   * Two-sided test of the levels of x[lo, tau) and x[tau, hi): Mann-Whitney U when both sides have at least
+   * {@link #RANK_MIN} points (robust to an outlier), else Student's t with pooled variance.
+   */
   static double rankP(double[] x, int lo, int tau, int hi) {
     double[] left = Arrays.copyOfRange(x, lo, tau);
     double[] right = Arrays.copyOfRange(x, tau, hi);
@@ -188,6 +210,13 @@ public final class EDivisive {
     }
     if (variance(left) == 0 && variance(right) == 0) {
       return mean(left, 0, left.length) == mean(right, 0, right.length) ? 1 : 0;
+    }
+    if (Math.min(left.length, right.length) < RANK_MIN) {
+      int df = left.length + right.length - 2;
+      double pooled = (variance(left) + variance(right)) / df;
+      double t = (mean(right, 0, right.length) - mean(left, 0, left.length))
+          / Math.sqrt(pooled * (1.0 / left.length + 1.0 / right.length));
+      return 2 * org.apache.commons.statistics.distribution.TDistribution.of(df).survivalProbability(Math.abs(t));
     }
     double p = MannWhitneyUTest.withDefaults().test(left, right).getPValue();
     return Double.isNaN(p) ? 1 : p;

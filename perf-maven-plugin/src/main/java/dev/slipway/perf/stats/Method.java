@@ -2,12 +2,21 @@ package dev.slipway.perf.stats;
 
 /** How a metric was decided; reports print it so a reader knows what a verdict rests on. */
 public enum Method {
-  /** One-sided Mann-Whitney U test on per-run values plus a minimum effect on the median ratio. */
-  MANN_WHITNEY_U,
-  /** One-sided Fisher exact test on error and request counts. */
-  FISHER_EXACT,
-  /** Only one run on a side: the old fixed warn/fail thresholds on the ratio, no test of significance. */
-  FIXED_THRESHOLDS,
+  /**
+   * The build is the unit: this build's value against the distribution of past builds in the same context (a
+   * Student-t prediction interval whose variance is the between-build variance estimated from the history, plus
+   * this build's own within-build noise).
+   */
+  BUILD_T_TEST,
+  /**
+   * No history of builds, so the between-build noise is unknown: the fixed warn/fail thresholds on the median ratio
+   * decide, and a one-sided Mann-Whitney U test on the runs can only add a warning.
+   */
+  THRESHOLDS,
+  /** The error budget ({@code perf.maxErrorRate}, Artillery {@code ensure}): an absolute limit, no baseline needed. */
+  ERROR_BUDGET,
+  /** An absolute limit on a latency percentile from Artillery's {@code ensure}. */
+  ENSURE,
   /** Nothing to compare (no values on a side). */
   NONE
 }

@@ -10,6 +10,7 @@ import dev.slipway.perf.results.ResultsWriter;
 import dev.slipway.perf.stats.GateConfig;
 import dev.slipway.perf.stats.Method;
 import dev.slipway.perf.stats.Verdict;
+import dev.slipway.perf.compare.CompareReport.MetricResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ class CompareRunnerTest {
 
   private CompareRunner.Config config(Path base, Path cur, Map<String, String> env) {
     return new CompareRunner.Config(cur, base, dir.resolve("history.jsonl"), BuildContext.DEFAULT_KEYS, Map.of(), 30,
-        GateConfig.defaults(), MetricSelection.defaults(), 50, 0.001, dir.resolve("out"), false, dir, env);
+        GateConfig.defaults(), dev.slipway.perf.compare.ErrorBudget.Limits.defaults(),
+        java.util.List.of(dev.slipway.perf.stats.Verdict.FAIL), MetricSelection.defaults(), 50, 0.001, dir.resolve("out"), false, dir, env);
   }
 
   private CompareRunner runner(Runs.Recording log) {
@@ -71,11 +73,17 @@ class CompareRunnerTest {
     assertThat(r.verdict()).isEqualTo(Verdict.FAIL);
     assertThat(r.metrics()).filteredOn(m -> m.endpoint().equals("GET /slow"))
         .extracting(m -> m.metric() + "=" + m.verdict())
-        .contains("latency.p50=FAIL", "latency.p99=FAIL", "throughput=FAIL", "errorRate=FAIL");
+        .contains("latency.p50=FAIL", "latency.p99=FAIL", "throughput=FAIL");
     assertThat(r.metrics()).filteredOn(m -> m.endpoint().equals("GET /fast"))
         .allSatisfy(m -> assertThat(m.verdict()).isEqualTo(Verdict.PASS));
+    // 0.2 % errors per run is within the 1 % budget; without a history the error rate alone cannot fail
     assertThat(r.metrics()).filteredOn(m -> m.metric().equals("errorRate") && m.endpoint().equals("GET /slow"))
-        .singleElement().satisfies(m -> assertThat(m.method()).isEqualTo(Method.FISHER_EXACT));
+        .singleElement().satisfies(m -> {
+          assertThat(m.method()).isEqualTo(Method.THRESHOLDS);
+          assertThat(m.verdict()).isIn(Verdict.WARN, Verdict.UNKNOWN);
+        });
+    assertThat(r.metrics()).filteredOn(m -> m.method() == Method.ERROR_BUDGET)
+        .allSatisfy(m -> assertThat(m.verdict()).isEqualTo(Verdict.PASS));
     // JMH forks are the samples: 3 per run, 24 per side, unchanged
     assertThat(r.metrics()).filteredOn(m -> m.endpoint().equals("OrderCodec.encode")).singleElement()
         .satisfies(m -> {
@@ -117,7 +125,7 @@ class CompareRunnerTest {
     writeScenario(base, cur);
     CompareRunner.Config c = config(base, cur, Map.of());
     CompareRunner.Config intoResults = new CompareRunner.Config(c.current(), c.baseline(), c.history(),
-        c.contextKeys(), c.contextLabels(), c.baselineRuns(), c.gate(), c.selection(), c.changePointWindow(),
+        c.contextKeys(), c.contextLabels(), c.baselineBuilds(), c.gate(), c.budget(), c.failOn(), c.selection(), c.changePointWindow(),
         c.changePointPValue(), cur, false, dir, Map.of());
     CompareReport first = runner(new Runs.Recording()).run(intoResults).orElseThrow().report();
     assertThat(cur.resolve("compare.json")).exists();
@@ -135,11 +143,12 @@ class CompareRunnerTest {
     CompareReport r = runner(new Runs.Recording()).run(config(base, cur, Map.of())).orElseThrow().report();
     assertThat(r.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement()
         .satisfies(m -> {
-          assertThat(m.method()).isEqualTo(Method.FIXED_THRESHOLDS);
+          assertThat(m.method()).isEqualTo(Method.THRESHOLDS);
           assertThat(m.verdict()).isEqualTo(Verdict.FAIL);
         });
-    assertThat(r.notes()).anyMatch(n -> n.contains("fixed thresholds (10 % warn, 20 % fail)"));
-    assertThat(ReportFormat.markdown(r)).contains("fixed thresholds");
+    assertThat(r.notes()).anyMatch(n -> n.contains("between-build noise is unknown: the fixed thresholds (10 % "
+        + "warn, 20 % fail) decided"));
+    assertThat(ReportFormat.markdown(r)).contains("no history: thresholds");
   }
 
   @Test
@@ -172,8 +181,43 @@ class CompareRunnerTest {
     Path cur = dir.resolve("c4");
     ResultsWriter.writeRun(cur, "cur", Runs.run(1, Runs.http("GET /a", 10, 100, 1000, 0)));
     Runs.Recording log = new Runs.Recording();
-    assertThat(runner(log).run(config(null, cur, new HashMap<>()))).isEmpty();
+    CompareReport r = runner(log).run(config(null, cur, new HashMap<>())).orElseThrow().report();
     assertThat(log.all()).contains("WARN perf:compare: no baseline");
+    assertThat(r.baseline().kind()).isEqualTo("none");
+    assertThat(r.metrics()).allSatisfy(m -> assertThat(m.method()).isEqualTo(Method.ERROR_BUDGET));
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void aServerThatAnswers404ToEverythingFailsOnItsFirstBuild() throws Exception {
+    Path cur = dir.resolve("c404");
+    for (int i = 1; i <= 3; i++) {
+      ResultsWriter.writeRun(cur, "cur", Runs.run(i, Runs.http("GET /a", 1, 1000, 5000, 5000),
+          Runs.http("GET /b", 1, 1000, 5000, 0)));
+    }
+    CompareReport r = runner(new Runs.Recording()).run(config(null, cur, new HashMap<>())).orElseThrow().report();
+    assertThat(r.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(r.metrics()).filteredOn(m -> m.verdict() == Verdict.FAIL).extracting(MetricResult::endpoint)
+        .containsExactly("GET /a");
+    assertThat(r.metrics()).filteredOn(m -> m.endpoint().equals("GET /a")).singleElement()
+        .satisfies(m -> assertThat(m.reason()).contains("error rate of the median run 100.00 %")
+            .contains("status 15000"));
+  }
+
+  @Test
+  void oneFlakyRunWarnsAndTheMedianRunDecidesTheBudget() throws Exception {
+    Path cur = dir.resolve("flaky");
+    for (int i = 1; i <= 5; i++) {
+      ResultsWriter.writeRun(cur, "cur", Runs.run(i, Runs.http("GET /a", 1, 1000, 1000, i == 3 ? 500 : 0)));
+    }
+    CompareReport r = runner(new Runs.Recording()).run(config(null, cur, new HashMap<>())).orElseThrow().report();
+    assertThat(r.metrics()).filteredOn(m -> m.endpoint().equals("GET /a")).singleElement().satisfies(m -> {
+      assertThat(m.verdict()).isEqualTo(Verdict.WARN);
+      assertThat(m.reason()).contains("run 3 50.00 %");
+    });
+    Map<String, Double> per = ErrorBudget.parsePerEndpoint("GET /a=0.6, GET /b*=0");
+    assertThat(per).containsEntry("GET /a", 0.6).containsEntry("GET /b*", 0.0);
+    assertThatThrownBy(() -> ErrorBudget.parsePerEndpoint("GET /a=lots")).hasMessageContaining("perf.maxErrorRates");
   }
 
   @Test
@@ -184,7 +228,11 @@ class CompareRunnerTest {
     assertThat(s.includes("Bench", "score")).isTrue();
     assertThat(s.direction("Bench", "score", true)).isEqualTo(dev.slipway.perf.stats.Direction.LOWER_IS_BETTER);
     assertThat(MetricSelection.defaults().includes("GET /a", "latency.max")).isFalse();
-    assertThat(MetricSelection.defaults().includes("Bench", "gc.alloc.rate")).isTrue();
+    // the default Holm family is the gated metrics, not every extra a tool reports
+    assertThat(MetricSelection.defaults().includes("GET /a", "latency.p90")).isFalse();
+    assertThat(MetricSelection.defaults().includes("Bench", "gc.alloc.rate")).isFalse();
+    assertThat(MetricSelection.defaults().includes("Bench", "score")).isTrue();
+    assertThat(MetricSelection.defaults().includes("GET /a", "errorRate")).isTrue();
     assertThatThrownBy(() -> MetricSelection.parse(null, "score"))
         .hasMessageContaining("perf.directions").hasMessageContaining("higher|lower");
   }

@@ -135,7 +135,8 @@ class GitHubCommentsTest {
     CompareRunner.Outcome out = new CompareRunner(ResultsReader.standard(log),
         CompareRunner.gitHub(new Redactor()), CompareRunnerTest.CLOCK, log)
         .run(new CompareRunner.Config(cur, base, dir.resolve("h.jsonl"), BuildContext.DEFAULT_KEYS, Map.of(), 30,
-            GateConfig.defaults(), MetricSelection.defaults(), 50, 0.001, dir.resolve("out"), true, dir, env))
+            GateConfig.defaults(), dev.slipway.perf.compare.ErrorBudget.Limits.defaults(),
+        java.util.List.of(dev.slipway.perf.stats.Verdict.FAIL), MetricSelection.defaults(), 50, 0.001, dir.resolve("out"), true, dir, env))
         .orElseThrow();
     assertThat(Files.readString(out.markdown()).length()).isGreaterThan(65_536);
     String posted = comments.get(0).path("body").asText();
@@ -166,7 +167,8 @@ class GitHubCommentsTest {
     CompareRunner runner = new CompareRunner(ResultsReader.standard(log), CompareRunner.gitHub(redactor),
         CompareRunnerTest.CLOCK, log.redacting(redactor));
     CompareRunner.Config config = new CompareRunner.Config(cur, base, dir.resolve("h.jsonl"),
-        BuildContext.DEFAULT_KEYS, Map.of(), 30, GateConfig.defaults(), MetricSelection.defaults(), 50, 0.001,
+        BuildContext.DEFAULT_KEYS, Map.of(), 30, GateConfig.defaults(), dev.slipway.perf.compare.ErrorBudget.Limits.defaults(),
+        java.util.List.of(dev.slipway.perf.stats.Verdict.FAIL), MetricSelection.defaults(), 50, 0.001,
         dir.resolve("out"), true, dir, env);
     CompareRunner.Outcome out = runner.run(config).orElseThrow();
     assertThat(comments).singleElement()

@@ -13,7 +13,7 @@ public final class AppendMain {
     String prefix = args[1];
     int count = Integer.parseInt(args[2]);
     for (int i = 0; i < count; i++) {
-      new HistoryFile(file).append(List.of(new HistoryEntry(HistoryEntry.VERSION, Instant.now(), prefix + "-" + i,
+      new HistoryFile(file).append(List.of(new HistoryEntry(HistoryEntry.VERSION_RUN, Instant.now(), prefix + "-" + i,
           Map.of("writer", prefix), Runs.run(i, Runs.http("GET /a", 10, 100, 1000, 0)))), 10_000);
     }
   }

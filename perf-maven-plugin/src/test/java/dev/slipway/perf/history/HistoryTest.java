@@ -39,7 +39,7 @@ class HistoryTest {
   private static HistoryEntry entry(int build, Map<String, String> ctx, RunResult r) {
     Map<String, String> c = new LinkedHashMap<>(ctx);
     c.put("commit", String.format("%040x", build));
-    return new HistoryEntry(HistoryEntry.VERSION, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * build),
+    return new HistoryEntry(HistoryEntry.VERSION_RUN, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * build),
         "b" + build, c, r);
   }
 
@@ -140,7 +140,8 @@ class HistoryTest {
       ResultsWriter.writeRun(cur, "cur", Runs.run(i + 1, Runs.http("GET /a", 131 * w[i], 100, 1000, 0)));
     }
     CompareRunner.Config c = new CompareRunner.Config(cur, null, hist, BuildContext.DEFAULT_KEYS, Map.of(), 30,
-        GateConfig.defaults(), MetricSelection.parse("latency.p50", null), 50, 0.001, dir.resolve("out"), false,
+        GateConfig.defaults(), dev.slipway.perf.compare.ErrorBudget.Limits.defaults(),
+        java.util.List.of(dev.slipway.perf.stats.Verdict.FAIL), MetricSelection.parse("latency.p50", null), 50, 0.001, dir.resolve("out"), false,
         null, Map.of());
     Runs.Recording log = new Runs.Recording();
     return new CompareRunner(ResultsReader.standard(log), env -> Optional.empty(),
@@ -148,23 +149,73 @@ class HistoryTest {
   }
 
   @Test
-  void aConfirmedChangePointResetsTheBaselineWindow() throws Exception {
+  void anUnacceptedRegressionIsNotTheNewNormalButAnAcceptedOneIs() throws Exception {
+    // Builds 20..39 got 30 % slower and nobody accepted it: the change point is reported and this build still fails.
+    // Was: any change point silently reset the baseline, so a regression that slipped through became normal.
     CompareReport shifted = compareAgainst(levelShiftHistory(here(), true));
     assertThat(shifted.changePoints()).singleElement().satisfies(cp -> {
       assertThat(cp.index()).isEqualTo(20);
-      assertThat(cp.resetsBaseline()).isTrue();
+      assertThat(cp.resetsBaseline()).isFalse();
       assertThat(cp.commit()).isEqualTo(String.format("%040x", 20));
       assertThat(cp.change()).isBetween(0.29, 0.31);
     });
-    assertThat(shifted.metrics()).singleElement().satisfies(m -> {
-      assertThat(m.verdict()).isEqualTo(Verdict.PASS);
-      assertThat(m.baseline().runs()).isEqualTo(30);
+    assertThat(shifted.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement()
+        .satisfies(m -> {
+          assertThat(m.verdict()).isEqualTo(Verdict.FAIL);
+          assertThat(m.reason()).contains("was not accepted").contains("perf:accept");
+        });
+
+    // perf:accept at build 20's commit: from there on is the new normal, and the same build passes
+    List<HistoryEntry> accepted = new ArrayList<>(levelShiftHistory(here(), true));
+    accepted.add(new HistoryEntry(HistoryEntry.VERSION, Instant.parse("2026-02-20T00:00:00Z"), null, here(), null,
+        new HistoryEntry.Accept(List.of("latency.*"), String.format("%040x", 20), "slower on purpose")));
+    CompareReport ok = compareAgainst(accepted);
+    assertThat(ok.accepted()).singleElement().satisfies(a -> assertThat(a.reason()).isEqualTo("slower on purpose"));
+    assertThat(ok.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement().satisfies(m -> {
+      assertThat(m.verdict()).as(m.reason()).isEqualTo(Verdict.PASS);
+      assertThat(m.baseline().builds()).isEqualTo(20);
       assertThat(m.baseline().value()).isBetween(129.0, 131.0);
     });
     // the same current build against a history that never moved is a regression
     CompareReport flat = compareAgainst(levelShiftHistory(here(), false));
     assertThat(flat.changePoints()).isEmpty();
-    assertThat(flat.metrics()).singleElement().satisfies(m -> assertThat(m.verdict()).isEqualTo(Verdict.FAIL));
+    assertThat(flat.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement()
+        .satisfies(m -> assertThat(m.verdict()).isEqualTo(Verdict.FAIL));
+  }
+
+  @Test
+  void acceptGoalWritesAMarkerThatStartsTheNewNormal() throws Exception {
+    Path hist = dir.resolve("perf-history.jsonl");
+    new HistoryFile(hist).append(levelShiftHistory(here(), false), 10_000);
+    HistoryEntry marker = new AcceptRunner(Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC),
+        new Runs.Recording()).run(new AcceptRunner.Config(hist, List.of("*"), null, "new TLS default", 10_000, dir,
+            Map.of()));
+    List<HistoryEntry> read = new HistoryFile(hist).read();
+    assertThat(read.get(read.size() - 1).accept()).isEqualTo(marker.accept());
+    assertThat(Files.readAllLines(hist).get(read.size() - 1)).startsWith("{\"v\":2,").contains("\"accept\"");
+    // no build after the marker yet: nothing to compare against, so the metrics have no baseline (and pass)
+    List<HistoryEntry> withMarker = new ArrayList<>(read);
+    CompareReport r = compareAgainst(withMarker);
+    assertThat(r.metrics()).noneMatch(m -> m.verdict() == Verdict.FAIL);
+    assertThat(r.onlyInCurrent()).contains("GET /a / latency.p50");
+  }
+
+  @Test
+  void anImprovementStartsTheBaselineAfresh() throws Exception {
+    List<HistoryEntry> h = new ArrayList<>();
+    double[] w = {0.99, 1.0, 1.01};
+    for (int b = 0; b < 40; b++) {
+      double level = b >= 20 ? 131 : 180;
+      for (int r = 0; r < 3; r++) {
+        h.add(entry(b, here(), Runs.run(r + 1, Runs.http("GET /a", level * w[(b + r) % 3], 100, 1000, 0))));
+      }
+    }
+    CompareReport r = compareAgainst(h);
+    assertThat(r.changePoints()).singleElement().satisfies(cp -> assertThat(cp.resetsBaseline()).isTrue());
+    assertThat(r.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement().satisfies(m -> {
+      assertThat(m.verdict()).isEqualTo(Verdict.PASS);
+      assertThat(m.baseline().builds()).isEqualTo(20);
+    });
   }
 
   @Test
@@ -180,7 +231,8 @@ class HistoryTest {
     assertThat(r.baseline().runs()).isEqualTo(10);
     assertThat(r.baseline().context()).containsEntry("cpuModel", here().get("cpuModel"));
     assertThat(r.notes()).anyMatch(n -> n.startsWith("120 history run(s) from another context"));
-    assertThat(r.metrics()).singleElement().satisfies(m -> assertThat(m.verdict()).isEqualTo(Verdict.PASS));
+    assertThat(r.metrics()).filteredOn(m -> m.metric().equals("latency.p50")).singleElement()
+        .satisfies(m -> assertThat(m.verdict()).isEqualTo(Verdict.PASS));
   }
 
   @Test

@@ -155,7 +155,9 @@ class IngestTest {
     assertThat(r.total().latency().p90()).isEqualTo(3.9);
     assertThat(r.total().latency().p99()).isEqualTo(31.7);
     assertThat(r.durationSeconds()).isCloseTo(10.01237, offset(1e-9));
-    assertThat(r.endpoints()).extracting(EndpointResult::name).containsExactly("login");
+    // the 20 failures have no sub-metric of their own: kept on an endpoint of their own instead of vanishing
+    assertThat(r.endpoints()).extracting(EndpointResult::name).containsExactly("login", "(other requests)");
+    assertThat(r.endpoint("(other requests)").orElseThrow().errors().total()).isEqualTo(20);
     assertThat(r.endpoint("login").orElseThrow().requests()).isEqualTo(1000);
 
     RunResult legacy = one("k6-summary-export.json");
@@ -179,6 +181,82 @@ class IngestTest {
     assertThat(refused.errors().connect()).isEqualTo(1);
     assertThat(refused.errors().timeout()).isEqualTo(1);
     assertThat(r.total().requests()).isEqualTo(122);
+  }
+
+  @Test
+  void k6PerNameSubMetricsKeepTheirFailures() throws Exception {
+    // Was: with sub-metrics the endpoints carried no errors at all, so 0 -> 30 % failures on /orders passed.
+    RunResult r = one("k6-summary-per-name.json");
+    assertThat(r.endpoint("orders").orElseThrow().errors().total()).isEqualTo(300);
+    assertThat(r.endpoint("orders").orElseThrow().requests()).isEqualTo(1000);
+    assertThat(r.endpoint("login").orElseThrow().errors().total()).isZero();
+    assertThat(r.total().errors().total()).isEqualTo(300);
+  }
+
+  @Test
+  void artilleryEndpointsKeepTimeoutsAndResets() throws Exception {
+    // Was: endpoints came only from response-time summaries, so /orders (500 of 620 requests, all failed) vanished.
+    RunResult r = one("artillery-2-by-endpoint-errors.json");
+    EndpointResult orders = r.endpoint("/orders").orElseThrow();
+    assertThat(orders.requests()).isEqualTo(500);
+    assertThat(orders.errors().timeout()).isEqualTo(400);
+    assertThat(orders.errors().other()).isEqualTo(100);
+    assertThat(orders.latency()).isNull();
+    EndpointResult health = r.endpoint("/health").orElseThrow();
+    assertThat(health.requests()).isEqualTo(120);
+    assertThat(health.statusCodes()).containsEntry("200", 120L);
+    assertThat(r.total().errors().total()).isEqualTo(500);
+  }
+
+  @Test
+  void realArtilleryRunWithResetConnectionsKeepsEveryFailure() throws Exception {
+    // Produced by Artillery 2.0.21 itself against a server that resets every /orders connection (see README).
+    RunResult r = one("artillery-2.0.21-resets.json");
+    EndpointResult orders = r.endpoint("/orders").orElseThrow();
+    assertThat(orders.requests()).isEqualTo(100);
+    assertThat(orders.errors().other()).as("ECONNRESET").isEqualTo(100);
+    assertThat(orders.latency()).isNull();
+    EndpointResult missing = r.endpoint("/missing").orElseThrow();
+    assertThat(missing.errors().status()).isEqualTo(100);
+    assertThat(r.endpoint("/health").orElseThrow().errors().total()).isZero();
+    assertThat(r.total().requests()).isEqualTo(300);
+    assertThat(r.total().errors().total()).isEqualTo(200);
+  }
+
+  @Test
+  void jmeterQuotedMultiLineFieldsAreOneField() throws Exception {
+    // Was: the hand-written line splitter broke the record at the line breaks and failed the file.
+    RunResult r = one("jmeter-multiline.jtl");
+    EndpointResult login = r.endpoint("login").orElseThrow();
+    assertThat(login.requests()).isEqualTo(4);
+    assertThat(login.errors().status()).isEqualTo(1);
+    assertThat(login.errors().timeout()).isEqualTo(1);
+  }
+
+  @Test
+  void jmhSecondaryMetricsTakeTheirDirectionFromTheirUnit() {
+    // Was: every secondary metric was lower-is-better, so a @Group member's ops/s falling looked like a gain.
+    assertThat(JmhFormat.higherIsBetter("ops/s")).isTrue();
+    assertThat(JmhFormat.higherIsBetter("ops/ms")).isTrue();
+    assertThat(JmhFormat.higherIsBetter("ns/op")).isFalse();
+    assertThat(JmhFormat.higherIsBetter("B/op")).isFalse();
+    assertThat(JmhFormat.higherIsBetter("MB/sec")).isFalse();
+  }
+
+  @Test
+  void jmhSecondaryOpsPerTimeIsHigherIsBetterInTheResult() throws Exception {
+    Path f = dir.resolve("jmh-group.json");
+    Files.writeString(f, """
+        [{"benchmark": "b.Queue.group", "mode": "thrpt", "threads": 2, "forks": 1,
+          "primaryMetric": {"score": 100, "scoreUnit": "ops/s", "rawData": [[100]]},
+          "secondaryMetrics": {
+            "put": {"score": 60, "scoreUnit": "ops/s", "rawData": [[60]]},
+            "gc.alloc.rate.norm": {"score": 24, "scoreUnit": "B/op", "rawData": [[24]]}}}]
+        """);
+    RunResult r = reader.read(f).get(0);
+    EndpointResult b = r.endpoint("b.Queue.group").orElseThrow();
+    assertThat(b.metrics().get("put").higherIsBetter()).isTrue();
+    assertThat(b.metrics().get("gc.alloc.rate.norm").higherIsBetter()).isFalse();
   }
 
   @Test

@@ -38,14 +38,15 @@ class ScenarioFileTest {
     assertThat(new String(post.body(), StandardCharsets.UTF_8)).isEqualTo("{\"kind\":\"job\",\"size\":3}");
     assertThat(post.headers()).containsEntry("Content-Type", "application/json").containsEntry("X-Trace", "1")
         .containsEntry("X-Source", "artillery");
-    assertThat(post.think()).isEqualTo(Duration.ofMillis(500));
+    assertThat(queue.flow().get(2)).isEqualTo(new FlowStep.Think(Duration.ofMillis(500)));
     // An absolute URL on the target becomes a path.
     assertThat(w.scenarios().get(1).steps().get(0).path()).isEqualTo("/analytics?days=7");
     // Schedule: 100 + 0 + 150 arrivals.
     assertThat(new ArrivalSchedule(w.phases()).arrivals()).isEqualTo(250);
-    // Settings that change nothing here are named, not silently dropped.
-    assertThat(w.warnings()).anyMatch(m -> m.contains("at /config/ensure") && m.contains("perf:compare"))
-        .anyMatch(m -> m.contains("/config/plugins"));
+    // ensure is honoured (perf:load checks it), so it is no longer a warning
+    assertThat(w.ensure().thresholds()).containsEntry("http.response_time.p99", 200.0);
+    assertThat(w.ensure().source()).contains("artillery-old-pipeline.yml:18");
+    assertThat(w.warnings()).isEmpty();
   }
 
   @Test
@@ -67,9 +68,8 @@ class ScenarioFileTest {
 
     assertThatThrownBy(() -> ScenarioFile.load(f))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining(f + ":10 at /scenarios/0/flow/1")
-        .hasMessageContaining("'loop' is not supported")
-        .hasMessageContaining("get, post");
+        .hasMessageContaining(f + ":10 at /scenarios/0/flow/1/function")
+        .hasMessageContaining("'function' needs JavaScript");
   }
 
   @Test

@@ -61,6 +61,16 @@ class EDivisiveTest {
   }
 
   @Test
+  void aShiftIsSeenWithTwoBuildsAfterIt() {
+    // Was: both sides needed three points, and the merge step's correction made five the practical minimum.
+    double[] x = steps(new int[] {30, 2}, new double[] {100, 120});
+    assertThat(detector.detect(x)).extracting(EDivisive.ChangePoint::index).containsExactly(30);
+    // one outlier build at the end is not a shift
+    double[] one = steps(new int[] {31, 1}, new double[] {100, 120});
+    assertThat(detector.detect(one)).isEmpty();
+  }
+
+  @Test
   void shortSeriesHaveNone() {
     assertThat(detector.detect(new double[] {1, 2, 3})).isEmpty();
   }

@@ -16,24 +16,17 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * What a build knows about its source: the commit, the branch, the tags on the commit and where the repository
  * lives. (Whether the tree is dirty is left out on purpose: finding out walks the whole work tree, and no goal needs
  * it.) CI checkouts are often detached, so the CI's own variables (GitHub Actions, GitLab)
- * name the branch or tag when git cannot.
+ * name the branch or tag when git cannot. {@code remoteUrl} is the public https form of the origin remote
+ * ({@link GitRemotes#publicUrl}), or null when the remote is a local path or unknown.
  */
 public record GitInfo(
     String commit, String branch, List<String> tags, String remoteUrl) {
 
   public GitInfo {
     tags = List.copyOf(tags);
-    // CI checkouts often carry a token in the remote (https://gitlab-ci-token:TOKEN@host/...); the remote URL ends up
-    // in image labels and provenance, so the user-info never leaves this record
-    remoteUrl = withoutUserInfo(remoteUrl);
-  }
-
-  /** {@code url} without {@code user[:password]@} after the scheme; SCP-like {@code git@host:path} is kept. */
-  static String withoutUserInfo(String url) {
-    if (url == null) {
-      return null;
-    }
-    return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
+    // the remote ends up in image labels and provenance: only its public https form (no CI token in the user-info,
+    // no local path of the build machine) ever leaves this record
+    remoteUrl = GitRemotes.publicUrl(remoteUrl);
   }
 
   /** The first seven characters of the commit, as {@code git rev-parse --short} prints by default. */

@@ -11,21 +11,42 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.slipway.common.Durations;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A small client for the OCI distribution API of one repository: manifests by tag or digest, blobs, uploads. It
- * handles anonymous, Basic and Bearer-token auth and uses plain HTTP only when told the registry is insecure, and
- * then only sends credentials over HTTP to a loopback address or when explicitly allowed. Image building goes through
- * jib-core; this client serves what jib does not expose (per-platform digests, OCI artifacts, referrers, signatures).
+ * handles anonymous, Basic and Bearer-token auth and uses plain HTTP only for registries {@link RegistryAccess} lists
+ * as insecure (and then sends them the same credentials as over HTTPS). Image building goes through jib-core; this
+ * client serves what jib does not expose (per-platform digests, OCI artifacts, referrers, signatures).
+ *
+ * <p>No call can hang: opening a connection is bounded by the connect timeout, and a request that makes no progress
+ * (no byte of the request body taken, no byte of the answer received) for the idle timeout fails with a message that
+ * says what was waited on; long waits are logged while they last. A host name that does not resolve fails at once,
+ * named as a DNS failure, and is not worth retrying.
  */
 public final class RegistryClient {
   private static final Pattern AUTH_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
@@ -44,23 +65,31 @@ public final class RegistryClient {
   private final String repository;
   private final URI base;
   private final RegistryCredentials credentials;
-  private final boolean mayAuthenticate;
+  private final RegistryAccess access;
   private final HttpClient http;
   private final Log log;
   private String authorization;
 
+  /** A client that reaches {@code registry} as {@code access} says (plain HTTP if listed, its timeouts). */
   public RegistryClient(
-      String registry, String repository, RegistryCredentials credentials, boolean insecure, Log log) {
+      String registry, String repository, RegistryCredentials credentials, RegistryAccess access, Log log) {
     this.registry = registry;
     this.repository = repository;
     String host = "registry-1.docker.io".equals(registry) || "docker.io".equals(registry)
         ? "registry-1.docker.io" : registry;
-    this.base = URI.create((insecure ? "http://" : "https://") + host);
+    this.base = URI.create((access.isInsecure(registry) ? "http://" : "https://") + host);
     this.credentials = credentials;
-    this.mayAuthenticate = !insecure || isLoopback(host) || Boolean.getBoolean("sendCredentialsOverHttp");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    this.access = access;
+    this.http = HttpClient.newBuilder().connectTimeout(access.connectTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL).build();
     this.log = log;
+  }
+
+  /** Plain HTTP when {@code insecure}, HTTPS otherwise; default timeouts. */
+  public RegistryClient(
+      String registry, String repository, RegistryCredentials credentials, boolean insecure, Log log) {
+    this(registry, repository, credentials,
+        insecure ? RegistryAccess.of(java.util.Set.of(registry)) : RegistryAccess.secure(), log);
   }
 
   public String registry() {
@@ -137,15 +166,26 @@ public final class RegistryClient {
     return r.body();
   }
 
-  /** Streams a blob; the caller closes the stream (and checks the digest if it matters). */
+  /**
+   * A blob's content as a stream; the caller closes it (and checks the digest if it matters). The blob is fetched
+   * whole into a temporary file first, so that the download is watched by the idle timeout like every other call
+   * (a stream read straight off the connection could block without bound), and the file goes when the stream closes.
+   */
   public InputStream openBlob(String digest) throws IOException {
-    HttpResponse<InputStream> r = send(get(uri("/blobs/" + digest)), HttpResponse.BodyHandlers.ofInputStream(),
-        "GET blob " + digest);
-    if (r.statusCode() != 200) {
-      r.body().close();
-      expect(r, 200, "GET blob " + digest);
+    Path tmp = Files.createTempFile("slipway-blob", ".tmp");
+    try {
+      HttpResponse<Path> r = send(get(uri("/blobs/" + digest)),
+          HttpResponse.BodyHandlers.ofFile(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+          "GET blob " + digest);
+      if (r.statusCode() != 200) {
+        String body = Files.size(tmp) < 4096 ? Files.readString(tmp) : "";
+        throw failure(r.statusCode(), body, "GET blob " + digest);
+      }
+      return Files.newInputStream(tmp, StandardOpenOption.DELETE_ON_CLOSE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
-    return r.body();
   }
 
   /** Uploads a blob unless the registry has it already. */
@@ -188,6 +228,31 @@ public final class RegistryClient {
     return tags;
   }
 
+  /**
+   * The OCI 1.1 referrers API, {@code GET /v2/<name>/referrers/<digest>}: the image index of every manifest whose
+   * subject is {@code digest}, whoever pushed it. Empty when the registry has no such API (a 404, or an answer that
+   * is not an image index, as registries before distribution-spec 1.1 give); then clients read the
+   * {@code sha256-<hex>} tag instead.
+   */
+  public Optional<Manifest> referrers(String digest) throws IOException {
+    HttpResponse<byte[]> r = send(get(uri("/referrers/" + digest)).header("Accept", MediaTypes.OCI_INDEX),
+        HttpResponse.BodyHandlers.ofByteArray(), "GET referrers of " + digest);
+    if (r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 405) {
+      return Optional.empty();
+    }
+    expect(r, 200, "GET referrers of " + digest);
+    JsonNode json;
+    try {
+      json = Json.mapper().readTree(r.body());
+    } catch (IOException notJson) {
+      return Optional.empty();
+    }
+    if (json == null || !json.path("manifests").isArray()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Manifest(MediaTypes.OCI_INDEX, Digests.sha256(r.body()), r.body()));
+  }
+
   private URI manifestUri(String reference) {
     return uri("/manifests/" + reference);
   }
@@ -202,28 +267,177 @@ public final class RegistryClient {
 
   private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler, String what)
       throws IOException {
-    request.timeout(Duration.ofMinutes(5)).header("User-Agent", "slipway");
+    request.header("User-Agent", "slipway");
     try {
       if (authorization != null) {
         request.setHeader("Authorization", authorization);
       }
-      HttpResponse<T> r = http.send(request.build(), handler);
+      HttpResponse<T> r = exchange(request.build(), handler, what);
       if (r.statusCode() == 401 && authenticate(r)) {
         request.setHeader("Authorization", authorization);
         discard(r);
-        r = http.send(request.build(), handler);
+        r = exchange(request.build(), handler, what);
       }
       return r;
-    } catch (ConnectException e) {
-      throw new RegistryException("cannot connect to registry " + registry + " (" + base + ") for " + what
-          + ": connection refused", e);
-    } catch (java.net.http.HttpTimeoutException e) {
-      throw new RegistryException("registry " + registry + " timed out on " + what, e);
-    } catch (IOException e) {
-      throw new RegistryException("registry " + registry + " failed on " + what + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryException("interrupted during " + what, e);
+      throw new RegistryException("interrupted during " + what + " on registry " + registry, e);
+    }
+  }
+
+  /**
+   * One HTTP exchange, watched: it fails when neither a byte of the request body was taken nor a byte of the
+   * answer arrived for the idle timeout, and says every few seconds what it is still waiting for.
+   */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String what)
+      throws IOException, InterruptedException {
+    Activity activity = new Activity();
+    HttpRequest watched = request.bodyPublisher()
+        .map(p -> HttpRequest.newBuilder(request, (n, v) -> true)
+            .method(request.method(), new WatchedPublisher(p, activity)).build())
+        .orElse(request);
+    HttpResponse.BodyHandler<T> watchedHandler = info -> {
+      activity.touch();
+      return new WatchedSubscriber<>(handler.apply(info), activity);
+    };
+    long started = System.nanoTime();
+    long timeout = access.timeout().toNanos();
+    long logEvery = Math.max(Math.min(timeout / 3, WAIT_LOG_INTERVAL.toNanos()), 1);
+    long nextLog = started + logEvery;
+    CompletableFuture<HttpResponse<T>> f = http.sendAsync(watched, watchedHandler);
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        long idle = now - activity.last();
+        if (idle >= timeout) {
+          f.cancel(true);
+          throw new RegistryException("registry " + registry + " (" + base + ") neither answered nor took any data "
+              + "for " + Durations.format(access.timeout()) + " during " + what + ": gave up (image.registry.timeout sets how "
+              + "long a registry may stay silent)", new HttpTimeoutException("idle"));
+        }
+        try {
+          return f.get(Math.min(timeout - idle, Math.max(nextLog - now, 1)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          if (System.nanoTime() >= nextLog) {
+            log.info("  still waiting for registry " + registry + " to answer " + what + " ("
+                + Durations.format(Duration.ofSeconds((System.nanoTime() - started) / 1_000_000_000L))
+                + "; giving up after " + Durations.format(access.timeout()) + " without progress)");
+            nextLog += logEvery;
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      throw failure(e.getCause() != null ? e.getCause() : e, what);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    }
+  }
+
+  private static final Duration WAIT_LOG_INTERVAL = Duration.ofSeconds(10);
+
+  /** What went wrong below HTTP, said in words: DNS, refused, a slow connect, or the I/O error itself. */
+  private RegistryException failure(Throwable t, String what) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+        return new RegistryException("cannot resolve the host name of registry " + registry + " (DNS lookup "
+            + "failed) for " + what + ": check the registry name, or the machine's DNS", t, false);
+      }
+    }
+    if (t instanceof HttpConnectTimeoutException) {
+      return new RegistryException("cannot connect to registry " + registry + " (" + base + ") for " + what
+          + ": no connection within " + Durations.format(access.connectTimeout())
+          + " (image.registry.connectTimeout sets the limit)", t);
+    }
+    if (t instanceof ConnectException) {
+      return new RegistryException("cannot connect to registry " + registry + " (" + base + ") for " + what
+          + ": connection refused", t);
+    }
+    if (t instanceof HttpTimeoutException) {
+      return new RegistryException("registry " + registry + " timed out on " + what, t);
+    }
+    if (t instanceof RegistryException r) {
+      return r;
+    }
+    return new RegistryException("registry " + registry + " failed on " + what + ": " + t, t);
+  }
+
+  /** When the exchange last made progress. */
+  private static final class Activity {
+    private final AtomicLong last = new AtomicLong(System.nanoTime());
+
+    void touch() {
+      last.set(System.nanoTime());
+    }
+
+    long last() {
+      return last.get();
+    }
+  }
+
+  /** A request body that notes each chunk the client takes (it takes them only as fast as the socket drains). */
+  private record WatchedPublisher(HttpRequest.BodyPublisher inner, Activity activity)
+      implements HttpRequest.BodyPublisher {
+    @Override
+    public long contentLength() {
+      return inner.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      inner.subscribe(new Flow.Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+          subscriber.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+          activity.touch();
+          subscriber.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+          subscriber.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+          activity.touch();
+          subscriber.onComplete();
+        }
+      });
+    }
+  }
+
+  /** An answer body that notes each chunk received. */
+  private record WatchedSubscriber<T>(HttpResponse.BodySubscriber<T> inner, Activity activity)
+      implements HttpResponse.BodySubscriber<T> {
+    @Override
+    public CompletionStage<T> getBody() {
+      return inner.getBody();
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      inner.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      activity.touch();
+      inner.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      inner.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      inner.onComplete();
     }
   }
 
@@ -236,7 +450,7 @@ public final class RegistryClient {
   /** Works out an Authorization header from a 401 challenge; false if there is nothing to try. */
   private boolean authenticate(HttpResponse<?> challenge) throws IOException, InterruptedException {
     String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-    boolean haveCreds = credentials != null && mayAuthenticate;
+    boolean haveCreds = credentials != null;
     if (header.regionMatches(true, 0, "Basic", 0, 5)) {
       if (!haveCreds) {
         return false;
@@ -268,7 +482,8 @@ public final class RegistryClient {
       if (haveCreds) {
         tokenRequest.header("Authorization", basic());
       }
-      HttpResponse<byte[]> r = http.send(tokenRequest.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = exchange(tokenRequest.header("User-Agent", "slipway").build(),
+          HttpResponse.BodyHandlers.ofByteArray(), "token request to " + realm);
       if (r.statusCode() != 200) {
         return false;
       }
@@ -289,32 +504,29 @@ public final class RegistryClient {
   }
 
   private void expect(HttpResponse<?> r, int status, String what) throws RegistryException {
-    if (r.statusCode() == status || (status == 200 && r.statusCode() == 200)) {
+    if (r.statusCode() == status) {
       return;
     }
     String body = r.body() instanceof String s ? s : r.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
+    throw failure(r.statusCode(), body, what);
+  }
+
+  private RegistryException failure(int statusCode, String body, String what) {
     String detail = body.length() > 300 ? body.substring(0, 300) + "…" : body;
-    String hint = switch (r.statusCode()) {
+    String hint = switch (statusCode) {
       case 401 -> credentials == null
           ? " (the registry wants credentials: add a <server> with id '" + registry + "' to settings.xml, "
-              + "or set the goal's username/password parameters)"
-          : mayAuthenticate ? " (credentials from " + credentials.source() + " were rejected)"
-              : " (credentials are not sent over plain HTTP to a non-loopback registry)";
+              + "or set the goal's username and passwordEnv/passwordFile parameters)"
+          : " (credentials from " + credentials.source() + " were rejected)";
       case 403 -> " (the credentials may not access " + repository + ")";
       default -> "";
     };
-    throw new RegistryException(what + " on " + registry + "/" + repository + ": HTTP " + r.statusCode()
-        + hint + (detail.isBlank() ? "" : ": " + detail.strip()), r.statusCode());
+    return new RegistryException(what + " on " + registry + "/" + repository + ": HTTP " + statusCode
+        + hint + (detail.isBlank() ? "" : ": " + detail.strip()), statusCode);
   }
 
   private static String stripParams(String contentType) {
     int semi = contentType.indexOf(';');
     return (semi < 0 ? contentType : contentType.substring(0, semi)).strip();
-  }
-
-  static boolean isLoopback(String hostPort) {
-    String host = hostPort.startsWith("[") ? hostPort.substring(1, hostPort.indexOf(']'))
-        : hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 }

@@ -56,9 +56,26 @@ class GitInfoTest {
       GitInfo info = GitInfo.read(dir, Map.of()).orElseThrow();
       assertThat(info.remoteUrl()).isEqualTo("https://gitlab.example/acme/svc.git");
     }
-    assertThat(GitInfo.withoutUserInfo("git@github.com:acme/svc.git")).isEqualTo("git@github.com:acme/svc.git");
     assertThat(new GitInfo("c", null, java.util.List.of(), "ssh://deploy:pw@host/x").remoteUrl())
-        .isEqualTo("ssh://host/x");
+        .isEqualTo("https://host/x");
+  }
+
+  @Test
+  void aRemoteThatIsALocalPathIsNoRemoteUrl() throws Exception {
+    Path upstream = dir.resolve("upstream.git");
+    Path work = dir.resolve("work");
+    try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(work.resolve("a.txt"), "a");
+      git.add().addFilepattern("a.txt").call();
+      git.commit().setMessage("one").setAuthor("t", "t@t").setCommitter("t", "t@t").setSign(false).call();
+      var config = git.getRepository().getConfig();
+      config.setString("remote", "origin", "url", upstream.toString());
+      config.save();
+    }
+    GitInfo info = GitInfo.read(work, Map.of()).orElseThrow();
+    assertThat(info.commit()).isNotNull();
+    assertThat(info.remoteUrl()).isNull();
+    assertThat(GitInfo.readWithJGit(work).orElseThrow().remoteUrl()).isNull();
   }
 
   @Test

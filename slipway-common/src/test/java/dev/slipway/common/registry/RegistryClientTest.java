@@ -78,4 +78,162 @@ class RegistryClientTest {
         .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue())
         .hasMessageContaining("cannot connect to registry 127.0.0.1:1");
   }
+
+  /** A loopback server that accepts connections and never says a word. */
+  static final class SilentServer implements AutoCloseable {
+    final java.net.ServerSocket socket;
+    final java.util.List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SilentServer() throws java.io.IOException {
+      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(socket.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // closed by the test
+        }
+      }, "silent-registry");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+      for (java.net.Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  static final class Lines implements Log {
+    final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void debug(String m) {}
+
+    public void info(String m) {
+      lines.add(m);
+    }
+
+    public void warn(String m) {
+      lines.add(m);
+    }
+
+    public void error(String m) {
+      lines.add(m);
+    }
+  }
+
+  static RegistryAccess access(String insecure, java.time.Duration timeout) {
+    return new RegistryAccess(java.util.Set.of(insecure), timeout, java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aRegistryThatAcceptsAndNeverAnswersFailsAfterTheIdleTimeoutSayingWhatWasAwaited() throws Exception {
+    try (SilentServer silent = new SilentServer()) {
+      Lines log = new Lines();
+      RegistryClient c = access(silent.hostPort(), java.time.Duration.ofMillis(900))
+          .client(silent.hostPort(), "team/app", null, log);
+      assertThatThrownBy(() -> c.headManifest("1.0"))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue())
+          .hasMessageContaining("registry " + silent.hostPort())
+          .hasMessageContaining("neither answered nor took any data for 900 ms during HEAD manifest 1.0")
+          .hasMessageContaining("image.registry.timeout");
+      assertThat(log.lines).anySatisfy(l -> assertThat(l)
+          .contains("still waiting for registry " + silent.hostPort() + " to answer HEAD manifest 1.0"));
+      assertThat(silent.accepted).isNotEmpty();
+    }
+  }
+
+  @Test
+  void anUploadTheRegistryStopsReadingFailsAfterTheIdleTimeout() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    server.createContext("/", ex -> {
+      String m = ex.getRequestMethod();
+      if (m.equals("HEAD")) {
+        ex.sendResponseHeaders(404, -1);
+      } else if (m.equals("POST")) {
+        ex.getResponseHeaders().add("Location", "/v2/team/app/blobs/uploads/u1");
+        ex.sendResponseHeaders(202, -1);
+      } else {
+        try {
+          release.await(); // takes the upload's headers, then reads none of its body
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        ex.sendResponseHeaders(500, -1);
+      }
+      ex.close();
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+    String hostPort = "127.0.0.1:" + server.getAddress().getPort();
+    try {
+      byte[] big = new byte[48 << 20]; // more than the socket buffers of both ends hold
+      // long enough for a busy machine to answer the HEAD and POST before the upload that stalls
+      RegistryClient c = access(hostPort, java.time.Duration.ofSeconds(3)).client(hostPort, "team/app", null,
+          Log.silent());
+      assertThatThrownBy(() -> c.pushBlob(Digests.sha256(big), big))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("neither answered nor took any data for 3 s during upload of sha256:");
+    } finally {
+      release.countDown();
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aHostNameThatDoesNotResolveIsNamedAsADnsFailureAndNotRetried() throws Exception {
+    // names resolve from src/test/resources/hosts only (surefire's argLine), so no query leaves the machine
+    RegistryClient c = RegistryAccess.of(java.util.Set.of("registry.invalid:5000"))
+        .client("registry.invalid:5000", "team/app", null, Log.silent());
+    assertThatThrownBy(() -> c.headManifest("latest"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isFalse())
+        .hasMessageContaining("cannot resolve the host name of registry registry.invalid:5000 (DNS lookup failed)")
+        .hasMessageNotContaining("refused");
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    assertThatThrownBy(() -> dev.slipway.common.Retry.of(3, java.time.Duration.ofMillis(1)).call("resolving",
+        () -> {
+          attempts.incrementAndGet();
+          return c.headManifest("latest");
+        }, e -> e instanceof RegistryException r && r.isTransient(), Log.silent()))
+        .isInstanceOf(RegistryException.class);
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void aListedInsecureRegistryGetsItsCredentialsOverPlainHttpEvenUnderANameThatIsNotLoopback() throws Exception {
+    // registry.slipway.test resolves to 127.0.0.1 through the test hosts file, but is not a loopback name
+    String named = "registry.slipway.test:" + registry.port();
+    RegistryClient c = RegistryAccess.of(java.util.Set.of(named))
+        .client(named, "insecure/app", new RegistryCredentials("builder", "b-pass-42", "test"), Log.silent());
+    byte[] layer = "over plain http".getBytes(StandardCharsets.UTF_8);
+    c.pushBlob(Digests.sha256(layer), layer);
+    assertThat(c.hasBlob(Digests.sha256(layer))).isTrue();
+  }
+
+  @Test
+  void timeoutsMustBePositiveAndNameTheirParameter() {
+    assertThatThrownBy(() -> RegistryAccess.fromParameters(java.util.List.of(), "0s", "image.registry.timeout", null,
+        "image.registry.connectTimeout"))
+        .isInstanceOf(dev.slipway.common.InvalidInputException.class)
+        .hasMessageContaining("image.registry.timeout = '0s': must be a positive duration");
+    assertThatThrownBy(() -> RegistryAccess.fromParameters(java.util.List.of(), null, "image.registry.timeout",
+        "-5s", "image.registry.connectTimeout"))
+        .hasMessageContaining("image.registry.connectTimeout = '-5s': must be a positive duration");
+    assertThatThrownBy(() -> RegistryAccess.fromParameters(java.util.List.of(), "soon", "image.registry.timeout",
+        null, "image.registry.connectTimeout"))
+        .hasMessageContaining("image.registry.timeout: 'soon' is not a duration");
+    RegistryAccess defaults = RegistryAccess.secure();
+    assertThat(defaults.timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+  }
 }

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,7 +26,9 @@ import java.util.Map;
 
 /**
  * A Rekor v1 transparency log over HTTP on 127.0.0.1: {@code POST /api/v1/log/entries} accepts a hashedrekord
- * 0.0.1 entry whose signature verifies against its certificate, appends it to an RFC 6962 Merkle tree and answers
+ * 0.0.1 entry whose signature verifies against its certificate or public key (PEM), or a dsse 0.0.1 entry whose
+ * envelope signature verifies against its verifier (stored, as Rekor does, in canonical form: envelope hash over the
+ * envelope string as given, payload hash, signature and verifier), appends it to an RFC 6962 Merkle tree and answers
  * 201 with a {@code Location}, a signed entry timestamp over the canonical entry, an inclusion proof and a checkpoint
  * signed under the host name. The log starts with one genesis leaf, so real entries have index &ge; 1 and every
  * proof has at least one hash (sigstore-java's bundle writer rejects proto3 zero values).
@@ -70,10 +74,12 @@ final class FakeRekor implements AutoCloseable {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       if ("POST".equals(ex.getRequestMethod()) && path.equals("/api/v1/log/entries")) {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        String problem = validate(body);
-        if (problem != null) {
-          send(ex, 400, "{\"code\":400,\"message\":" + JSON.writeValueAsString(problem) + "}", null);
+        byte[] proposed = ex.getRequestBody().readAllBytes();
+        byte[] body;
+        try {
+          body = canonical(proposed);
+        } catch (IllegalArgumentException e) {
+          send(ex, 400, "{\"code\":400,\"message\":" + JSON.writeValueAsString(e.getMessage()) + "}", null);
           return;
         }
         String[] created = append(body);
@@ -107,26 +113,95 @@ final class FakeRekor implements AutoCloseable {
     }
   }
 
-  /** What real Rekor checks for a hashedrekord: the kind, and the signature over the digest by the certificate. */
-  private static String validate(byte[] body) {
+  /**
+   * What real Rekor checks before logging, and the body it stores: a hashedrekord is stored as proposed; a dsse
+   * proposal becomes its canonical form. Throws with Rekor's kind of message when the entry is refused.
+   */
+  private static byte[] canonical(byte[] proposed) {
+    JsonNode entry;
     try {
-      JsonNode entry = JSON.readTree(body);
-      if (!"hashedrekord".equals(entry.path("kind").asText()) || !"0.0.1".equals(entry.path("apiVersion").asText())) {
-        return "only hashedrekord 0.0.1 entries are accepted";
-      }
-      JsonNode spec = entry.path("spec");
-      byte[] digest = HEX.parseHex(spec.path("data").path("hash").path("value").asText());
-      byte[] signature = Base64.getDecoder().decode(spec.path("signature").path("content").asText());
-      byte[] certPem = Base64.getDecoder().decode(spec.path("signature").path("publicKey").path("content").asText());
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(certPem));
-      Signature verifier = Signature.getInstance("NONEwithECDSA");
-      verifier.initVerify(cert.getPublicKey());
-      verifier.update(digest);
-      return verifier.verify(signature) ? null : "the signature does not verify against the artifact hash";
-    } catch (Exception e) {
-      return "malformed entry: " + e;
+      entry = JSON.readTree(proposed);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed entry: " + e.getMessage());
     }
+    String kind = entry.path("kind").asText();
+    if (!"0.0.1".equals(entry.path("apiVersion").asText())) {
+      throw new IllegalArgumentException("only apiVersion 0.0.1 entries are accepted");
+    }
+    try {
+      JsonNode spec = entry.path("spec");
+      if ("hashedrekord".equals(kind)) {
+        byte[] digest = HEX.parseHex(spec.path("data").path("hash").path("value").asText());
+        byte[] signature = Base64.getDecoder().decode(spec.path("signature").path("content").asText());
+        PublicKey key = publicKey(Base64.getDecoder().decode(
+            spec.path("signature").path("publicKey").path("content").asText()));
+        Signature verifier = Signature.getInstance("NONEwithECDSA");
+        verifier.initVerify(key);
+        verifier.update(digest);
+        if (!verifier.verify(signature)) {
+          throw new IllegalArgumentException("the signature does not verify against the artifact hash");
+        }
+        return proposed;
+      }
+      if ("dsse".equals(kind)) {
+        String envelope = spec.path("proposedContent").path("envelope").asText();
+        JsonNode env = JSON.readTree(envelope);
+        byte[] payload = Base64.getDecoder().decode(env.path("payload").asText());
+        String payloadType = env.path("payloadType").asText();
+        JsonNode verifiers = spec.path("proposedContent").path("verifiers");
+        if (env.path("signatures").size() != 1 || verifiers.size() != 1) {
+          throw new IllegalArgumentException("the fake logs envelopes with exactly one signature and verifier");
+        }
+        String sigB64 = env.path("signatures").get(0).path("sig").asText();
+        String verifierB64 = verifiers.get(0).asText();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey(Base64.getDecoder().decode(verifierB64)));
+        verifier.update(pae(payloadType, payload));
+        if (!verifier.verify(Base64.getDecoder().decode(sigB64))) {
+          throw new IllegalArgumentException("the envelope signature does not verify with its verifier");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("apiVersion", "0.0.1");
+        body.put("kind", "dsse");
+        ObjectNode out = body.putObject("spec");
+        ObjectNode envelopeHash = out.putObject("envelopeHash");
+        envelopeHash.put("algorithm", "sha256");
+        envelopeHash.put("value", HEX.formatHex(Pki.sha256(envelope.getBytes(StandardCharsets.UTF_8))));
+        ObjectNode payloadHash = out.putObject("payloadHash");
+        payloadHash.put("algorithm", "sha256");
+        payloadHash.put("value", HEX.formatHex(Pki.sha256(payload)));
+        ObjectNode sig = out.putArray("signatures").addObject();
+        sig.put("signature", sigB64);
+        sig.put("verifier", verifierB64);
+        return JSON.writeValueAsBytes(body);
+      }
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("malformed " + kind + " entry: " + e);
+    }
+    throw new IllegalArgumentException("only hashedrekord and dsse entries are accepted, not '" + kind + "'");
+  }
+
+  /** The key of a PEM certificate or public key. */
+  private static PublicKey publicKey(byte[] pem) throws Exception {
+    String text = new String(pem, StandardCharsets.US_ASCII);
+    if (text.contains("BEGIN CERTIFICATE")) {
+      return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem))
+          .getPublicKey();
+    }
+    String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+  }
+
+  private static byte[] pae(String type, byte[] payload) {
+    byte[] t = type.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(("DSSEv1 " + t.length + " ").getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(t);
+    out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(payload);
+    return out.toByteArray();
   }
 
   private synchronized String[] append(byte[] body) throws IOException {

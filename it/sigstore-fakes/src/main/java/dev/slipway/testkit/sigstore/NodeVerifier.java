@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs sigstore-js ({@code @sigstore/verify} 3.1.1 under Node) on a bundle: an implementation of Sigstore
- * verification that shares no code with sigstore-java. The script and its pinned dependencies live in
+ * Runs sigstore-js under Node: {@code @sigstore/verify} 3.1.1 on a bundle (an implementation of Sigstore
+ * verification that shares no code with sigstore-java or Slipway), and the fixture makers that stand for other tools:
+ * {@code @sigstore/sign} (key-signed bundles), {@code @sigstore/oci} (attaching a bundle to an image as a referrer)
+ * and a cosign.key writer (Node's scrypt + tweetnacl's secretbox). The script and its pinned dependencies live in
  * {@code it/sigstore-fakes/node}; {@code .ci/setup.d/30-sigstore-node.sh} installs them. When they are missing the
  * verifier fails with that instruction, it never skips.
  */
@@ -86,6 +88,79 @@ public final class NodeVerifier {
   public Result verifyDsse(Path trustedRoot, Path bundle, String identity, String issuer)
       throws IOException, InterruptedException {
     return run(trustedRoot, bundle, null, identity == null ? null : List.of("--identity", identity), issuer);
+  }
+
+  /**
+   * Verifies a key-signed bundle with {@code publicKeyPem} as the trusted key, requiring {@code tlogThreshold} Rekor
+   * entries (0 for a bundle logged nowhere) and as many integrated timestamps.
+   */
+  public Result verifyWithKey(Path trustedRoot, Path bundle, Path publicKeyPem, int tlogThreshold)
+      throws IOException, InterruptedException {
+    return run(trustedRoot, bundle, null, List.of("--public-key", publicKeyPem.toString(), "--tlog-threshold",
+        Integer.toString(tlogThreshold), "--timestamp-threshold", Integer.toString(tlogThreshold)), null);
+  }
+
+  /**
+   * {@code sign-bundle.js}: a DSSE bundle of {@code statement} signed by the EC P-256 PEM {@code privateKey} with
+   * {@code @sigstore/sign}, logged in the Rekor v1 at {@code rekorUrl} when it is not null. Returns the script's JSON.
+   */
+  public JsonNode signBundle(Path privateKey, Path statement, Path out, String rekorUrl)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("--key", privateKey.toString(), "--statement", statement.toString(),
+        "--out", out.toString()));
+    if (rekorUrl != null) {
+      args.addAll(List.of("--rekor", rekorUrl));
+    }
+    return script("sign-bundle.js", args, java.util.Map.of());
+  }
+
+  /** {@code attach.js}: attaches {@code bundle} to {@code image@digest} as a referrer with {@code @sigstore/oci}. */
+  public JsonNode attach(String image, String digest, Path bundle, String predicateType)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("--image", image, "--digest", digest, "--bundle", bundle.toString()));
+    if (predicateType != null) {
+      args.addAll(List.of("--predicate-type", predicateType));
+    }
+    return script("attach.js", args, java.util.Map.of());
+  }
+
+  /**
+   * {@code cosign-key.js}: writes {@code cosign.key} (encrypted with {@code password} by Node's scrypt and
+   * tweetnacl's secretbox) and {@code cosign.pub} to {@code dir}. The password travels in the environment.
+   */
+  public JsonNode cosignKey(Path dir, String password, int scryptN, String pemType)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("--out", dir.toString(), "--password-env", "SLIPWAY_FIXTURE_PASSWORD",
+        "--n", Integer.toString(scryptN)));
+    if (pemType != null) {
+      args.addAll(List.of("--pem-type", pemType));
+    }
+    return script("cosign-key.js", args, java.util.Map.of("SLIPWAY_FIXTURE_PASSWORD", password));
+  }
+
+  private JsonNode script(String name, List<String> args, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(node(), dir.resolve(name).toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("node " + name + " timed out");
+    }
+    String text = new String(out, StandardCharsets.UTF_8).strip();
+    if (text.isEmpty()) {
+      throw new IOException("node " + name + " printed nothing (exit " + p.exitValue() + "): "
+          + new String(err, StandardCharsets.UTF_8));
+    }
+    JsonNode json = JSON.readTree(text.lines().reduce((x, y) -> y).orElseThrow());
+    if (!json.path("ok").asBoolean()) {
+      throw new IOException("node " + name + " failed: " + json.path("message").asText());
+    }
+    return json;
   }
 
   private Result run(Path trustedRoot, Path bundle, Path artifact, List<String> identityArgs, String issuer)

@@ -1,0 +1,34 @@
+package dev.slipway.image.scan;
+
+import dev.slipway.common.Log;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A log that keeps every line, for assertions (and canary checks). */
+final class TestLog implements Log {
+  final List<String> lines = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void debug(String message) {
+    lines.add("[debug] " + message);
+  }
+
+  @Override
+  public void info(String message) {
+    lines.add("[info] " + message);
+  }
+
+  @Override
+  public void warn(String message) {
+    lines.add("[warn] " + message);
+  }
+
+  @Override
+  public void error(String message) {
+    lines.add("[error] " + message);
+  }
+
+  String all() {
+    return String.join("\n", lines);
+  }
+}

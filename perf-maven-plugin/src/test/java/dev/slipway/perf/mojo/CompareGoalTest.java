@@ -1,0 +1,172 @@
+package dev.slipway.perf.mojo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.perf.compare.Runs;
+import dev.slipway.perf.results.ResultsWriter;
+import dev.slipway.testkit.mojo.MojoGoalTest;
+import dev.slipway.testkit.mojo.TestBuild;
+import dev.slipway.testkit.mojo.UserProperty;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoParameter;
+import org.apache.maven.plugin.MojoFailureException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * perf:compare's parameters as Maven binds them, in-process. The statistics parameters (perf.alpha and the rest)
+ * are the gate's own business and tested with it ({@code dev.slipway.perf.compare}, {@code dev.slipway.perf.stats});
+ * here: where the inputs and outputs are, what is compared, what a regression does, and skip.
+ */
+@MojoGoalTest
+class CompareGoalTest {
+  @Inject TestBuild build;
+
+  /** Eight runs of one endpoint under {@code dir/base} and eight 50 % slower under {@code dir/cur}: p50 and p99 regress. */
+  private void slowerByHalf() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      double w = 1 + (i % 4) * 0.01;
+      ResultsWriter.writeRun(build.path("base"), "b", Runs.run(i + 1, Runs.http("GET /x", 10 * w, 100, 1000, 0)));
+      ResultsWriter.writeRun(build.path("cur"), "c", Runs.run(i + 1, Runs.http("GET /x", 15 * w, 100, 1000, 0)));
+    }
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  void defaults(CompareMojo mojo) {
+    assertThat(mojo.current).isEqualTo(build.path("target/slipway/perf").toFile());
+    assertThat(mojo.baseline).as("the history is the baseline").isNull();
+    assertThat(mojo.history).isEqualTo(build.path(".slipway/perf-history.jsonl").toFile());
+    assertThat(mojo.historyKeys).isEqualTo("os,arch,cpuCount,cpuModel,jdk");
+    assertThat(mojo.contextLabels).isNull();
+    assertThat(mojo.metrics).isNull();
+    assertThat(mojo.directions).isNull();
+    assertThat(mojo.outputDirectory).isEqualTo(build.path("target/slipway/perf").toFile());
+    assertThat(mojo.failOnRegression).isTrue();
+    assertThat(mojo.comment).isFalse();
+    assertThat(mojo.skip).isFalse();
+    assertThat(mojo.basedir).isEqualTo(build.dir().toFile());
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.history", value = "ci/history.jsonl")
+  @UserProperty(name = "perf.historyKeys", value = "os,jdk,runner")
+  @UserProperty(name = "perf.contextLabels", value = "runner=ubuntu-24.04")
+  @UserProperty(name = "perf.metrics", value = "p99,throughput")
+  @UserProperty(name = "perf.directions", value = "score=higher")
+  @UserProperty(name = "perf.outputDirectory", value = "reports")
+  @UserProperty(name = "perf.failOnRegression", value = "false")
+  @UserProperty(name = "perf.comment", value = "true")
+  void everyPropertyBindsAndRelativePathsAreTheProjects(CompareMojo mojo) {
+    assertThat(mojo.current).isEqualTo(build.path("cur").toFile());
+    assertThat(mojo.baseline).isEqualTo(build.path("base").toFile());
+    assertThat(mojo.history).isEqualTo(build.path("ci/history.jsonl").toFile());
+    assertThat(mojo.historyKeys).isEqualTo("os,jdk,runner");
+    assertThat(mojo.contextLabels).isEqualTo("runner=ubuntu-24.04");
+    assertThat(mojo.metrics).isEqualTo("p99,throughput");
+    assertThat(mojo.directions).isEqualTo("score=higher");
+    assertThat(mojo.outputDirectory).isEqualTo(build.path("reports").toFile());
+    assertThat(mojo.failOnRegression).isFalse();
+    assertThat(mojo.comment).isTrue();
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  void aRegressionFailsTheBuildAndWritesTheReport(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.env = Map.of();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf:compare: 2 metric(s) regressed or broke a limit; see ")
+        .hasMessageContaining(build.path("target/slipway/perf/compare.md").toString());
+    assertThat(build.path("target/slipway/perf/compare.json")).isNotEmptyFile();
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.failOnRegression", value = "false")
+  @UserProperty(name = "perf.outputDirectory", value = "reports")
+  void failOnRegressionFalseOnlyWarns(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.env = Map.of();
+    mojo.execute();
+    assertThat(build.log().lines()).anySatisfy(l -> assertThat(l)
+        .startsWith("[WARNING] perf:compare: 2 metric(s) regressed or broke a limit; see " + build.path("reports/compare.md"))
+        .endsWith("(perf.failOnRegression=false, build continues)"));
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.failOnRegression", value = "false")
+  @MojoParameter(name = "failOnRegression", value = "true")
+  void thePomsFailOnRegressionBeatsTheProperty(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.env = Map.of();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class).hasMessageContaining("regressed");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.skip")
+  @UserProperty(name = "perf.baseline", value = "nowhere")
+  @UserProperty(name = "perf.directions", value = "latency=sideways")
+  void skipDoesNothingNotEvenCheckTheConfiguration(CompareMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines()).containsExactly("[INFO] perf:compare skipped (perf.skip)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.baseline", value = "nowhere")
+  void aMissingBaselineIsNamed(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.current = build.path("cur").toFile();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf.baseline = " + build.path("nowhere") + ": no such file or folder");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.baseline", value = "base")
+  void missingCurrentResultsAreNamed(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf.current = " + build.path("target/slipway/perf") + ": no such file or folder");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.directions", value = "latency=sideways")
+  void aBadDirectionNamesThePropertyAndTheForm(CompareMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf:compare: perf.directions: ").hasMessageContaining("sideways");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.directions", value = "latency")
+  void aDirectionWithoutAValue(CompareMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf.directions: 'latency' is not of the form <metric glob>=higher|lower");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.contextLabels", value = "runner")
+  void aBadContextLabelNamesThePropertyAndTheForm(CompareMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf.contextLabels: 'runner' is not of the form key=value, e.g. runner=ubuntu-24.04");
+  }
+}
