@@ -73,8 +73,7 @@ public final class HistoryCharts {
         }
         for (EndpointResult ep : eps) {
           for (Map.Entry<String, Metric> m : ep.allMetrics().entrySet()) {
-            if (SKIPPED.contains(m.getKey()) || m.getKey().startsWith("sendLag.")
-                || m.getKey().endsWith("Rate") && !STANDARD.contains(m.getKey())) {
+            if (!charted(m.getKey(), m.getValue())) {
               continue;
             }
             String key = ep.name() + "\u0000" + m.getKey();
@@ -106,6 +105,21 @@ public final class HistoryCharts {
       }
     }
     return out;
+  }
+
+  /**
+   * The standard HTTP metrics (throughput, error rate, p50, p99) and tool-specific scores (a JMH benchmark's);
+   * not the load engine's bookkeeping (send lag, generator and virtual-user counts, scheduled rates), which would
+   * bury the charts that matter.
+   */
+  static boolean charted(String name, Metric m) {
+    if (STANDARD.contains(name)) {
+      return true;
+    }
+    return !SKIPPED.contains(name) && !"count".equals(m.unit())
+        && java.util.stream.Stream.of("latency.", "sendLag.", "generator.", "vusers.", "scheduled")
+            .noneMatch(name::startsWith)
+        && !name.endsWith("Rate");
   }
 
   static double median(double[] v) {

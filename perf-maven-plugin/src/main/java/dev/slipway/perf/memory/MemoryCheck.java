@@ -122,22 +122,26 @@ public final class MemoryCheck {
       Double histogramAt = null;
       WatchedJvm.OldObjectRecording recording = null;
       try {
-        load.join(Math.max(1, s.warmup().toMillis()));
+        // The old-object sampler starts with the load: it needs allocations to sample, and starting JFR in a busy
+        // JVM can take seconds. Its samples are of objects still alive at the end, whenever they were allocated.
+        if (s.jfr()) {
+          try {
+            recording = jvm.recordOldObjects();
+            log.info(String.format(Locale.ROOT, "perf:memory: JFR old-object sampling started %.1f s into the load",
+                (System.nanoTime() - loadStart) / 1e9));
+          } catch (IOException e) {
+            notes.add("no JFR old-object samples: " + e.getMessage());
+          }
+        }
+        load.join(Math.max(1, s.warmup().toMillis() - (System.nanoTime() - loadStart) / 1_000_000));
         if (load.isAlive()) {
-          // Both start when the warm-up ends, so what warm-up allocated (class loading, caches built on the first
-          // requests) is not counted as growth.
+          // The first histogram is taken when the warm-up ends, so what warm-up allocated (class loading, caches
+          // built on the first requests) is not counted as growth.
           try {
             startHistogram = ClassHistogram.parse(jvm.classHistogram());
             histogramAt = (System.nanoTime() - loadStart) / 1e9;
           } catch (IOException e) {
             notes.add("no class histogram: " + e.getMessage());
-          }
-          if (s.jfr()) {
-            try {
-              recording = jvm.recordOldObjects();
-            } catch (IOException e) {
-              notes.add("no JFR old-object samples: " + e.getMessage());
-            }
           }
         }
         load.join();

@@ -156,6 +156,49 @@ class MemoryMojoTest {
   }
 
   @Test
+  void watchesARunningJvmGivenByItsJmxUrl() throws Exception {
+    int port = LoadMojoTest.freePort();
+    int jmx = LoadMojoTest.freePort();
+    List<String> command = new java.util.ArrayList<>(dev.slipway.perf.load.ServiceProcess.command(Fork.command(
+        MemoryServer.class, "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+            + dev.slipway.perf.memory.JvmTarget.Forked.jmxOptions(jmx), "sawtooth"), null));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("running.log").toFile());
+    pb.environment().put("PORT", String.valueOf(port));
+    Process p = pb.start();
+    try {
+      MemoryMojo m = mojo("running", "12s");
+      m.start = null;
+      m.target = "http://127.0.0.1:" + port;
+      m.jmxUrl = "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmx + "/jmxrmi";
+      m.memoryWarmup = "2s";
+      m.gcInterval = "1s";
+      for (int i = 0; i < 300 && !reachable(port); i++) {
+        Thread.sleep(100);
+      }
+      m.execute();
+      MemoryReport r = report("running");
+      assertThat(r.jvm().pid()).isEqualTo(p.pid());
+      assertThat(r.jvm().local()).isTrue();
+      assertThat(r.readings()).allSatisfy(x -> assertThat(x.rssMb()).isPositive());
+      assertThat(r.postGcHeap()).hasSizeGreaterThanOrEqualTo(8);
+      assertThat(r.verdict()).isNotEqualTo(Verdict.LEAK);
+      assertThat(p.isAlive()).as("a JVM it did not start is left running").isTrue();
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
+  static boolean reachable(int port) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void needsAJvmToWatch() throws Exception {
     MemoryMojo m = mojo("leak", "10s");
     m.start = null;
