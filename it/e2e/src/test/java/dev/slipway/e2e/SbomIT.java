@@ -50,7 +50,11 @@ class SbomIT {
   static Path exampleWithDependencies(Path dir) throws Exception {
     Path project = ExampleProject.copy("hello-service", dir);
     Path pom = project.resolve("pom.xml");
-    String text = Files.readString(pom);
+    // the example's own test-scoped jackson-databind (its image test reads image.json) would override the runtime
+    // one declared here: Maven keeps the last of two declarations
+    String text = Files.readString(pom).replaceFirst(
+        "\\s*<dependency>\\s*<groupId>com\\.fasterxml\\.jackson\\.core</groupId>\\s*<artifactId>jackson-databind</artifactId>"
+        + "\\s*<version>[^<]+</version>\\s*<scope>test</scope>\\s*</dependency>", "");
     Files.writeString(pom, text.replaceFirst("<dependencies>\\s*\\n", "<dependencies>\n" + DEPENDENCIES));
     return project;
   }
