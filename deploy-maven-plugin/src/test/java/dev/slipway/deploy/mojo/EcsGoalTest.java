@@ -48,11 +48,12 @@ class EcsGoalTest {
 
     EnvironmentSpec spec = mojo.environments.get(0).toSpec(mojo.region);
     assertThat(spec.region()).as("left to the SDK's region chain").isNull();
-    assertThat(spec.strategy()).isEqualTo(EnvironmentSpec.Strategy.ROLLING);
+    // settings the POM does not mention are left as the service has them (null: not sent)
+    assertThat(spec.strategy()).isNull();
     assertThat(spec.containers()).isEmpty();
     assertThat(spec.desiredCount()).isNull();
-    assertThat(spec.circuitBreakerEnable()).isTrue();
-    assertThat(spec.circuitBreakerRollback()).isTrue();
+    assertThat(spec.circuitBreakerEnable()).isNull();
+    assertThat(spec.circuitBreakerRollback()).isNull();
     assertThat(spec.healthCheck()).isNull();
     assertThat(spec.smokeTests()).isEmpty();
     assertThat(spec.requireConfirmation()).isFalse();

@@ -64,8 +64,10 @@ class CoordinatedOmissionTest {
     // machine only adds to a latency, so this lower bound (half a stall) cannot be broken by a slow runner.
     assertThat(o.latency().p99()).as("open p99 shows the 100 ms stalls")
         .isGreaterThan(StallingServer.STALL_MS / 2.0);
-    assertThat(o.latency().p99()).as("open p99 is the stalls, not the typical request (p50)")
-        .isGreaterThan(5 * o.latency().p50());
+    // a difference, not a ratio: a busy runner delays the typical request too, which shrinks a ratio but not the
+    // stall a stalled arrival waits on top of it
+    assertThat(o.latency().p99() - o.latency().p50()).as("open p99 is the stalls, not the typical request (p50)")
+        .isGreaterThan(StallingServer.STALL_MS / 4.0);
 
     assertThat(closed.model()).isEqualTo(WorkloadModel.CLOSED);
     assertThat(closed.aborted()).isNull();
