@@ -3,7 +3,6 @@ package dev.slipway.deploy.pipeline;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.deploy.ecs.EcsGateway.AwsException;
 import dev.slipway.deploy.journal.JournalRecord;
-import java.time.Instant;
 import java.util.List;
 
 /**

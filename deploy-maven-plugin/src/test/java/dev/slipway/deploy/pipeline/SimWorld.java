@@ -14,7 +14,6 @@ import dev.slipway.ecssim.CallRecord;
 import dev.slipway.ecssim.EcsSimulator;
 import dev.slipway.ecssim.Scenario;
 import dev.slipway.ecssim.SimClock;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

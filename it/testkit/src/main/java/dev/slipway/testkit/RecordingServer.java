@@ -50,6 +50,12 @@ public final class RecordingServer implements AutoCloseable {
   private volatile Function<Request, Response> handler = r -> Response.of(200, "ok");
 
   public RecordingServer() throws IOException {
+    // The JDK server reads sun.net.httpserver.nodelay once per JVM, when the first server starts. Without it small
+    // answers wait for the peer's delayed ACK (~40 ms); a later server in the same test JVM that asks for nodelay
+    // (perf's StallingServer) would silently not get it if this one started first.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "recording-server");
