@@ -33,7 +33,7 @@ class PipelineIT {
 
     MavenRun.Result first = MavenRun.in(project).args("verify", "-DskipTests", port, "perf:baseline").run();
     assertThat(first.succeeded()).as(first.log()).isTrue();
-    assertThat(first.log()).contains("no baseline").contains("Nothing compared");
+    assertThat(first.log()).contains("no baseline").contains("Only the error budget is checked");
     BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
     assertThat(image.platforms()).hasSize(2);
     assertThat(project.resolve("target/slipway/sbom")).isNotEmptyDirectory();
@@ -42,15 +42,17 @@ class PipelineIT {
     Path history = project.resolve(".slipway/perf-history.jsonl");
     assertThat(Files.readAllLines(history)).hasSize(3);
 
-    MavenRun.Result second = MavenRun.in(project).args("verify", "-DskipTests", port).run();
+    // one build of history is too few for the build-level test, so the fixed thresholds decide: loosened here, since
+    // this test is about the wiring (the history is the baseline), and an unchanged build on a busy runner can move
+    // its p50 by more than 20 % (the gate's sensitivity is tested in perf-maven-plugin and it/perf-gate)
+    MavenRun.Result second = MavenRun.in(project)
+        .args("verify", "-DskipTests", port, "-Dperf.warnThreshold=0.6", "-Dperf.failThreshold=1.0").run();
     assertThat(second.succeeded()).as(second.log()).isTrue();
     JsonNode compare = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(compare.path("baseline").path("kind").asText()).isEqualTo("history");
     assertThat(compare.path("baseline").path("runs").asInt()).isEqualTo(3);
     assertThat(compare.path("current").path("runs").asInt()).isEqualTo(3);
     assertThat(compare.path("metrics").size()).isGreaterThan(3);
-    // 3 runs against 3 cannot reach alpha 0.01 with Mann-Whitney: never a FAIL, and the report says how many runs
-    // would settle a difference
     assertThat(compare.path("verdict").asText()).isNotEqualTo("FAIL");
     assertThat(Files.readString(project.resolve("target/slipway/perf/compare.md"))).contains("greeting");
   }
