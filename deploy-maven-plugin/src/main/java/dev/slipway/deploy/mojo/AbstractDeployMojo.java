@@ -177,6 +177,23 @@ abstract class AbstractDeployMojo extends AbstractMojo {
         redactor).orElse(null);
   }
 
+  /** The GitHub API URL ({@code deploy.github.apiUrl}, else GITHUB_API_URL, else api.github.com), checked. */
+  URI githubApi() throws MojoFailureException {
+    String from = blank(githubApiUrl) != null ? "deploy.github.apiUrl" : "the environment variable GITHUB_API_URL";
+    URI api;
+    try {
+      api = dev.slipway.common.github.GitHubClient.apiUrl(githubApiUrl, processEnv);
+    } catch (IllegalArgumentException e) {
+      api = null;
+    }
+    if (api == null || api.getHost() == null || !("https".equals(api.getScheme()) || "http".equals(api.getScheme()))) {
+      throw new MojoFailureException(from + ": '" + (blank(githubApiUrl) != null ? githubApiUrl.strip()
+          : processEnv.get("GITHUB_API_URL")) + "' is not an http(s) URL; write https://api.github.com, or "
+          + "https://HOST/api/v3 for GitHub Enterprise Server");
+    }
+    return api;
+  }
+
   /** The repository releases go to, or null when none can be told. */
   String releaseRepository(dev.slipway.deploy.pipeline.BuildInfo build) {
     if (releaseRepository != null && !releaseRepository.isBlank()) {
