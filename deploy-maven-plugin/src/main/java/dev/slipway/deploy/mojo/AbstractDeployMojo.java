@@ -268,7 +268,12 @@ abstract class AbstractDeployMojo extends AbstractMojo {
     }
   }
 
-  AwsEcsGateway gateway(EnvironmentSpec spec) throws MojoExecutionException {
+  AwsEcsGateway gateway(EnvironmentSpec spec) throws MojoExecutionException, MojoFailureException {
+    if (maxAttempts < 1) {
+      // was raised to 1 silently: a 0 meant to switch retries off still made one attempt, and -1 looked accepted
+      throw new MojoFailureException("deploy.maxAttempts = " + maxAttempts + " is not accepted; expected a whole "
+          + "number >= 1 (attempts including the first; 1 = no retries)");
+    }
     URI uri = null;
     if (endpoint != null && !endpoint.isBlank()) {
       try {
@@ -278,7 +283,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
       }
     }
     AwsEcsGateway gateway = new AwsEcsGateway(new AwsSettings(spec.region(), blank(profile), blank(roleArn), uri,
-        Math.max(1, maxAttempts)));
+        maxAttempts));
     try {
       gateway.registerSecrets(redactor);
     } catch (AwsException e) {
@@ -290,6 +295,9 @@ abstract class AbstractDeployMojo extends AbstractMojo {
 
   /** Maps core failures: the project's (a failed deployment, bad configuration) vs the environment's (AWS down). */
   static Exception map(Exception e, Redactor redactor) {
+    if (e instanceof MojoFailureException f) {
+      return f; // already the project's fault, worded for the user
+    }
     String message = redactor.redact(e.getMessage());
     if (e instanceof DeployFailedException || e instanceof InvalidInputException) {
       return new MojoFailureException(message, e);
