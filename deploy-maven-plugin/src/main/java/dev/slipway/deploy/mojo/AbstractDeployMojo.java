@@ -53,7 +53,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   @Parameter(property = "deploy.endpoint")
   String endpoint;
 
-  /** Attempts the SDK's standard retry strategy makes on throttling and 5xx (including the first). */
+  /** Attempts the SDK's standard retry strategy makes on throttling and 5xx (including the first; at least 1). */
   @Parameter(property = "deploy.maxAttempts", defaultValue = "8")
   int maxAttempts;
 

@@ -34,7 +34,7 @@ public class AcceptMojo extends AbstractMojo {
   @Parameter(property = "perf.acceptMetrics", defaultValue = "*")
   String acceptMetrics;
 
-  /** First commit of the new normal; default this checkout's commit. */
+  /** First commit of the new normal, as its hash (4 to 64 hex digits); default this checkout's commit. */
   @Parameter(property = "perf.acceptCommit")
   String acceptCommit;
 
