@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class SilentRegistry implements AutoCloseable {
   private final ServerSocket server;
-  final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
   SilentRegistry() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
