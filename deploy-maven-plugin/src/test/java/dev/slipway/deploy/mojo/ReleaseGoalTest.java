@@ -50,14 +50,14 @@ class ReleaseGoalTest {
     assertThat(mojo.image).isNull();
     assertThat(mojo.imageJson).isEqualTo(build.path("target/slipway/image.json").toFile());
     assertThat(mojo.verifiedJson).isEqualTo(build.path("target/slipway/verified.json").toFile());
-    assertThat(mojo.scanJson).isEqualTo(build.path("target/slipway/scan.json").toFile());
+    assertThat(mojo.scanJson).isEqualTo(build.path("target/slipway/scan/scan.json").toFile());
     assertThat(mojo.skip).isFalse();
     assertThat(mojo.githubApiUrl).isNull();
     assertThat(mojo.githubTokenEnv).isEqualTo("GITHUB_TOKEN");
     assertThat(mojo.githubServer).isEqualTo("github");
     assertThat(mojo.releaseRepository).isNull();
     assertThat(mojo.releaseFiles).containsExactly("sbom/*.cdx.json", "sbom/*.cdx.xml", "sbom/*.spdx.json",
-        "scan.json", "scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json");
+        "scan/scan.json", "scan/scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json");
     assertThat(mojo.slipwayDirectory).isEqualTo(build.path("target/slipway").toFile());
     assertThat(mojo.journalDirectory).isEqualTo(build.path("target/slipway/deploy").toFile());
   }
