@@ -124,7 +124,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
    */
   @Parameter
   List<String> releaseFiles = new ArrayList<>(List.of("sbom/*.cdx.json", "sbom/*.cdx.xml", "sbom/*.spdx.json",
-      "scan.json", "scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json"));
+      "scan/scan.json", "scan/scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json"));
 
   /** Where the image goals leave their files. */
   @Parameter(defaultValue = "${project.build.directory}/slipway", readonly = true)

@@ -34,7 +34,7 @@ public class ReleaseMojo extends AbstractDeployMojo {
   @Parameter(property = "deploy.verifiedJson", defaultValue = "${project.build.directory}/slipway/verified.json")
   File verifiedJson;
 
-  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan.json")
+  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan/scan.json")
   File scanJson;
 
   /** Skip this goal. */
