@@ -74,7 +74,8 @@ record MavenLine(String workflow, String job, String step, String text, List<Str
     return workflow + " › " + job + " › " + step + ": " + text;
   }
 
-  private static String substitute(String text, UnaryOperator<String> resolver) {
+  /** The text with every {@code ${{ expression }}} replaced by the resolver's value (null: refused). */
+  static String substitute(String text, UnaryOperator<String> resolver) {
     Matcher m = EXPRESSION.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -21,8 +21,12 @@ import org.w3c.dom.NodeList;
  * user properties its parameters take ({@code ${image.scan.failOn}} in a mojo's {@code <configuration>}).
  */
 final class PluginDescriptors {
-  /** One goal: its plugin's artifactId, default phase (null when bound to none) and parameter properties. */
-  record Goal(String plugin, String prefix, String name, String defaultPhase, Set<String> properties) {
+  /**
+   * One goal: its plugin's artifactId, default phase (null when bound to none), parameter properties, and the
+   * parameters' default values by parameter name.
+   */
+  record Goal(String plugin, String prefix, String name, String defaultPhase, Set<String> properties,
+      Map<String, String> defaults) {
     String qualified() {
       return prefix + ":" + name;
     }
@@ -68,10 +72,14 @@ final class PluginDescriptors {
     for (int i = 0; i < mojos.getLength(); i++) {
       Element mojo = (Element) mojos.item(i);
       Set<String> properties = new LinkedHashSet<>();
+      Map<String, String> defaults = new LinkedHashMap<>();
       Element configuration = child(mojo, "configuration");
       if (configuration != null) {
         for (Node n = configuration.getFirstChild(); n != null; n = n.getNextSibling()) {
           if (n instanceof Element e) {
+            if (e.hasAttribute("default-value")) {
+              defaults.put(e.getTagName(), e.getAttribute("default-value"));
+            }
             Matcher m = EXPRESSION.matcher(e.getTextContent().strip());
             if (m.matches() && !m.group(1).startsWith("project.") && !m.group(1).startsWith("session.")
                 && !m.group(1).startsWith("settings.") && !m.group(1).startsWith("mojoExecution")
@@ -82,7 +90,8 @@ final class PluginDescriptors {
         }
       }
       String goal = text(mojo, "goal");
-      goals.put(goal, new Goal(artifactId, prefix, goal, text(mojo, "phase"), Set.copyOf(properties)));
+      goals.put(goal, new Goal(artifactId, prefix, goal, text(mojo, "phase"), Set.copyOf(properties),
+          Map.copyOf(defaults)));
     }
   }
 

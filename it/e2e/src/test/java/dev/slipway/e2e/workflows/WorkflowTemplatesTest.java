@@ -119,6 +119,24 @@ class WorkflowTemplatesTest {
   }
 
   @Test
+  void theDeployJobsFindWhatPublishHandsOnWhereTheDeployGoalsReadIt() throws Exception {
+    Workflow cd = template("cd.yml");
+    List<String> uploaded = Workflow.uses(cd.jobs().get("publish"), "actions/upload-artifact").stream()
+        .filter(s -> s.path("with").path("name").asText().equals("slipway"))
+        .flatMap(s -> s.path("with").path("path").asText().lines()).map(String::strip).toList();
+    PluginDescriptors descriptors = PluginDescriptors.load();
+    for (String goal : List.of("deploy:ecs", "deploy:release")) {
+      for (String parameter : List.of("imageJson", "verifiedJson", "scanJson")) {
+        String file = descriptors.goal(goal).defaults().get(parameter)
+            .replace("${project.build.directory}", "target");
+        assertThat(uploaded).as(goal + " reads " + parameter + " from " + file)
+            .anyMatch(p -> p.equals(file) || p.endsWith("/") && file.startsWith(p));
+      }
+    }
+    // (that image:scan writes scan.json where deploy:ecs reads it, WorkflowTemplatesIT checks on a real build)
+  }
+
+  @Test
   void permissionsAreTheLeastEachJobNeeds() {
     for (Workflow w : templates) {
       assertThat(WorkflowRules.permissions(w)).as(w.name()).isEmpty();
