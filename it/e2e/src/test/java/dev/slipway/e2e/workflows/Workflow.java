@@ -68,20 +68,22 @@ record Workflow(String name, Path file, JsonNode root) {
   /** Every Maven line of every job, expressions resolved by {@code resolver}. */
   List<MavenLine> mavenLines(UnaryOperator<String> resolver) {
     List<MavenLine> lines = new ArrayList<>();
-    jobs().forEach((id, job) -> {
-      List<JsonNode> steps = steps(job);
-      for (int i = 0; i < steps.size(); i++) {
-        JsonNode step = steps.get(i);
-        if (step.hasNonNull("run")) {
-          lines.addAll(MavenLine.parse(name, id, stepName(step, i), step.path("run").asText(), resolver));
-        }
-      }
-    });
+    for (String job : jobs().keySet()) {
+      lines.addAll(mavenLines(job, resolver));
+    }
     return lines;
   }
 
-  /** The Maven lines of one job. */
+  /** The Maven lines of one job (only its expressions need a value). */
   List<MavenLine> mavenLines(String job, UnaryOperator<String> resolver) {
-    return mavenLines(resolver).stream().filter(l -> l.job().equals(job)).toList();
+    List<MavenLine> lines = new ArrayList<>();
+    List<JsonNode> steps = steps(root.path("jobs").path(job));
+    for (int i = 0; i < steps.size(); i++) {
+      JsonNode step = steps.get(i);
+      if (step.hasNonNull("run")) {
+        lines.addAll(MavenLine.parse(name, job, stepName(step, i), step.path("run").asText(), resolver));
+      }
+    }
+    return lines;
   }
 }

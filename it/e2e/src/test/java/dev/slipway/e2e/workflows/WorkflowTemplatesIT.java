@@ -8,6 +8,7 @@ import dev.slipway.common.image.BuiltImage;
 import dev.slipway.common.image.ScanSummary;
 import dev.slipway.image.scan.Goldens;
 import dev.slipway.image.scan.StandInTrivy;
+import dev.slipway.testkit.GitHubStandIn;
 import dev.slipway.testkit.MavenRun;
 import dev.slipway.testkit.RecordingServer;
 import dev.slipway.testkit.RecordingServer.Response;
@@ -41,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>What the copy changes, and why: {@code .mvn/maven.config} names the stand-in trivy, its cache and the port
  * (a user's runner has Docker for Trivy and a port of its own); the memory watch and the stress search of the POM are
  * shortened (1 min and 3 min in the example) since this test is about the wiring, not the verdicts.
- * The CD lines need AWS, a Sigstore and a registry push: they are checked statically by
- * {@link WorkflowTemplatesTest}; {@code DeployExampleIT} runs {@code deploy:ecs -Penv=staging} on this example.
+ * Of the CD lines, the release job's runs here, against the GitHub stand-in, on what the publish job hands on; the
+ * others need a registry push, a Sigstore and AWS: {@link WorkflowTemplatesTest} checks them statically, and
+ * {@code DeployExampleIT} runs {@code verify deploy:ecs -Penv=staging} on this example against the ECS simulator.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkflowTemplatesIT {
@@ -107,7 +109,7 @@ class WorkflowTemplatesIT {
     };
   }
 
-  /** What a GitHub-hosted runner sets for a pull-request run, pointed at the stand-ins. */
+  /** What a GitHub-hosted runner sets for a run of this event on main (or pull request 42), pointed at the stand-ins. */
   static Map<String, String> runner(String eventName) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GITHUB_ACTIONS", "true");
@@ -117,15 +119,30 @@ class WorkflowTemplatesIT {
     env.put("GITHUB_API_URL", github.uri("").toString());
     env.put("GITHUB_STEP_SUMMARY", summary.toString());
     env.put("GITHUB_RUN_ID", "4711");
+    env.put("GITHUB_SERVER_URL", "https://github.example");
+    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
     if (eventName.equals("pull_request")) {
       env.put("GITHUB_EVENT_PATH", event.toString());
+      env.put("GITHUB_REF", "refs/pull/" + PULL_REQUEST + "/merge");
+      env.put("GITHUB_REF_NAME", PULL_REQUEST + "/merge");
+      env.put("GITHUB_HEAD_REF", "faster-greetings");
+      env.put("GITHUB_BASE_REF", "main");
+    } else {
+      env.put("GITHUB_REF", "refs/heads/main");
+      env.put("GITHUB_REF_NAME", "main");
     }
+    env.put("GITHUB_REF_TYPE", "branch");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     return env;
   }
 
   /** Runs every Maven line of a job, each with its step's env; returns the last build. */
   static MavenRun.Result runJob(String workflow, String job, String eventName) throws Exception {
+    return runJob(workflow, job, eventName, project, Map.of());
+  }
+
+  static MavenRun.Result runJob(String workflow, String job, String eventName, Path checkout,
+      Map<String, String> moreEnv) throws Exception {
     Workflow w = templates.stream().filter(t -> t.name().equals(workflow)).findFirst().orElseThrow();
     List<MavenLine> lines = w.mavenLines(job, WorkflowTemplatesIT::local);
     assertThat(lines).as(workflow + " job " + job).isNotEmpty();
@@ -133,7 +150,8 @@ class WorkflowTemplatesIT {
     for (MavenLine line : lines) {
       JsonNode step = Workflow.steps(w.jobs().get(job)).stream()
           .filter(s -> line.text().equals(s.path("run").asText().strip())).findFirst().orElseThrow();
-      MavenRun run = MavenRun.in(project).args(line.args().toArray(String[]::new)).env(runner(eventName));
+      MavenRun run = MavenRun.in(checkout).args(line.args().toArray(String[]::new)).env(runner(eventName))
+          .env(moreEnv);
       for (Map.Entry<String, JsonNode> e : step.path("env").properties()) {
         run.env(e.getKey(), MavenLine.substitute(e.getValue().asText(), WorkflowTemplatesIT::local));
       }
@@ -237,6 +255,47 @@ class WorkflowTemplatesIT {
     runJob("performance.yml", "stress", "schedule");
     assertThat(project.resolve("target/slipway/perf/stress.json")).isRegularFile();
     handedOnFilesExist("performance.yml", "stress");
+  }
+
+  @Test
+  @Order(5)
+  void cdReleaseAttachesWhatThePublishJobHandsOn() throws Exception {
+    // the release job's checkout, and actions/download-artifact of "slipway" into target/slipway: the publish job's
+    // paths, kept relative to their common folder (target/slipway), from the build above (no push, no signature
+    // here: those need a registry and a Sigstore, which sign-it and DeployExampleIT cover)
+    Path checkout = copyExample(Path.of(System.getProperty("slipway.root")), dir.resolve("release-job"));
+    Workflow cd = templates.stream().filter(t -> t.name().equals("cd.yml")).findFirst().orElseThrow();
+    JsonNode upload = Workflow.uses(cd.jobs().get("publish"), "actions/upload-artifact").stream()
+        .filter(u -> u.path("with").path("name").asText().equals("slipway")).findFirst().orElseThrow();
+    int copied = 0;
+    for (String path : upload.path("with").path("path").asText().lines().map(String::strip)
+        .filter(p -> !p.isEmpty()).toList()) {
+      for (Path file : matches(path)) {
+        try (Stream<Path> files = Files.isDirectory(file) ? Files.walk(file) : Stream.of(file)) {
+          for (Path f : files.filter(Files::isRegularFile).toList()) {
+            Path to = checkout.resolve(project.relativize(f).toString());
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to);
+            copied++;
+          }
+        }
+      }
+    }
+    assertThat(copied).isGreaterThanOrEqualTo(4);
+
+    try (GitHubStandIn gitHub = new GitHubStandIn(TOKEN)) {
+      runJob("cd.yml", "release", "push", checkout, Map.of("GITHUB_API_URL", gitHub.api().toString(),
+          "GITHUB_REF", "refs/tags/v1.0.0", "GITHUB_REF_TYPE", "tag", "GITHUB_REF_NAME", "v1.0.0"));
+      BuiltImage image = BuiltImage.read(checkout.resolve("target/slipway/image.json"));
+      assertThat(gitHub.releases()).singleElement().satisfies(release -> {
+        assertThat(release.path("tag_name").asText()).isEqualTo("v1.0.0");
+        assertThat(release.path("body").asText()).contains(image.digest());
+        List<String> assets = new java.util.ArrayList<>();
+        release.path("assets").forEach(a -> assets.add(a.path("name").asText()));
+        assertThat(assets).contains("image.json", "scan.json", "scan.sarif")
+            .anyMatch(a -> a.endsWith(".cdx.json"));
+      });
+    }
   }
 
   static int freePort() throws IOException {
