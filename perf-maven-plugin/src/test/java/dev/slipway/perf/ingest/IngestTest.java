@@ -269,6 +269,8 @@ class IngestTest {
     assertThat(orders.errors().total()).isEqualTo(20);
     assertThat(r.endpoint("slow").orElseThrow().errors().timeout()).isEqualTo(20);
     assertThat(r.endpoint("refused").orElseThrow().errors().connect()).isEqualTo(20);
+    assertThat(dev.slipway.perf.report.ResultTable.render(r)).as("the log names every cause, adding up to 80")
+        .contains("errors by cause: status 20, timeout 20, connect 20, other 0, check 20");
     assertThat(r.total().requests()).isEqualTo(100);
     assertThat(r.total().errors().total()).isEqualTo(80);
     // first timeStamp to the last timeStamp + elapsed in the file
