@@ -238,6 +238,20 @@ public final class EcsSimulator implements AutoCloseable {
     return inspect(m -> m.serviceView(m.requireService(m.requireCluster(cluster), service)));
   }
 
+  /** The DescribeTasks view of one task (by ARN or id), as the API would answer it now; null when there is none. */
+  public JsonNode task(String taskArn) {
+    return inspect(m -> {
+      EcsModel.Task t = m.findTask(taskArn);
+      return t == null ? null : m.taskView(t);
+    });
+  }
+
+  /** The DescribeTasks views of a service's tasks, running (and pending) or stopped, as ListTasks would list them. */
+  public List<JsonNode> tasks(String cluster, String service, boolean stopped) {
+    return inspect(m -> m.tasksOf(m.requireService(m.requireCluster(cluster), service), stopped).stream()
+        .map(t -> (JsonNode) m.taskView(t)).toList());
+  }
+
   /** The simulator-clock time (epoch millis) a service event whose message contains {@code text} was emitted. */
   public Long eventTime(String cluster, String service, String text) {
     return inspect(m -> {
