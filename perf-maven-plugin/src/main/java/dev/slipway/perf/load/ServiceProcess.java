@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The service under test, forked for the duration of a load test ({@code perf.start}): started from a command (or
  * {@code java -jar} of the packaged jar), its output sent to a log file, considered up once its health URL answers
- * 2xx/3xx from this process (not from another holder of its port), and stopped (SIGTERM, then kill after a grace period, children included) when closed.
+ * 2xx/3xx from this process (not from another holder of its port), and stopped (SIGTERM, then kill after a grace
+ * period, children included) when closed.
  */
 public final class ServiceProcess implements StartedService {
   private static final Duration GRACE = Duration.ofSeconds(10);

@@ -44,6 +44,10 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "skipITs", defaultValue = "false")
   boolean skipITs;
 
+  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
   /** Skip the gate ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say. */
   @Parameter(property = "perf.skipTests")
   Boolean perfSkipTests;
@@ -240,7 +244,7 @@ public class CompareMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs);
+    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
     if (skipped != null) {
       getLog().info("perf:compare skipped (" + skipped + ")");
       return;

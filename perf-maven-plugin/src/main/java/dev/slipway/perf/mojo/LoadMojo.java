@@ -53,6 +53,10 @@ public class LoadMojo extends AbstractMojo {
   @Parameter(property = "skipITs", defaultValue = "false")
   boolean skipITs;
 
+  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
   /**
    * Skip this goal ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say;
    * unset, they decide. {@code -DskipTests -Dperf.skipTests=false} skips the unit tests but not the load test.
@@ -197,7 +201,7 @@ public class LoadMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs);
+    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
     if (skipped != null) {
       getLog().info("perf:load skipped (" + skipped + ")");
       return;

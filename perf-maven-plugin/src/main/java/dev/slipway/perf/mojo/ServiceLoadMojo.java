@@ -40,6 +40,10 @@ abstract class ServiceLoadMojo extends AbstractMojo {
   @Parameter(property = "skipITs", defaultValue = "false")
   boolean skipITs;
 
+  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
   /**
    * Skip this goal ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say;
    * unset, they decide. {@code -DskipTests -Dperf.skipTests=false} skips the unit tests but not the load test.
@@ -155,7 +159,8 @@ abstract class ServiceLoadMojo extends AbstractMojo {
 
   /** Why the goal is skipped ({@code perf.skip}, the goal's own switch, or the tests' switches), or null. */
   String skipped(boolean goalSkip, String goalProperty) {
-    return skip ? "perf.skip" : goalSkip ? goalProperty : TestSkips.reason(perfSkipTests, skipTests, skipITs);
+    return skip ? "perf.skip" : goalSkip ? goalProperty
+        : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
   }
 
   /** Without a project, {@code ${project.build.directory}} is left unresolved: ./target/slipway/image.json then. */

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.common.Log;
+import dev.slipway.perf.testservers.CapacityServer;
+import dev.slipway.perf.testservers.Fork;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,12 +176,10 @@ class PortClashTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    Files.writeString(dir.resolve("health"), "UP\n");
-    // a real HTTP server in a process of its own, on the port: the control case for the refusals above
-    String python = "import http.server,functools;http.server.ThreadingHTTPServer(('127.0.0.1'," + port
-        + "),functools.partial(http.server.SimpleHTTPRequestHandler,directory='" + dir + "')).serve_forever()";
-    try (ServiceProcess service = ServiceProcess.start(List.of("python3", "-c", python), Map.of(), dir,
-        dir.resolve("service.log"), URI.create("http://127.0.0.1:" + port + "/health"), Duration.ofSeconds(30),
+    // a real HTTP server in a JVM of its own, on the port: the control case for the refusals above
+    List<String> command = ServiceProcess.command(Fork.command(CapacityServer.class, "-XX:TieredStopAtLevel=1"), null);
+    try (ServiceProcess service = ServiceProcess.start(command, Map.of("PORT", String.valueOf(port)), dir,
+        dir.resolve("service.log"), URI.create("http://127.0.0.1:" + port + "/health"), Duration.ofSeconds(60),
         log)) {
       assertThat(lines).anyMatch(l -> l.startsWith("service is up: http://127.0.0.1:" + port + "/health answered 200"));
       assertThat(LocalPorts.owner(port, service.processes())).isInstanceOf(LocalPorts.Owner.Ours.class);

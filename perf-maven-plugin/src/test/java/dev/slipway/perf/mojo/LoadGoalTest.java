@@ -397,6 +397,7 @@ class LoadGoalTest {
     assertThat(mojo.portVariable).isEqualTo("PORT");
     assertThat(mojo.skipTests).isFalse();
     assertThat(mojo.skipITs).isFalse();
+    assertThat(mojo.mavenTestSkip).isFalse();
     assertThat(mojo.perfSkipTests).isNull();
   }
 
@@ -469,6 +470,17 @@ class LoadGoalTest {
     mojo.execute();
     assertThat(build.log().lines())
         .containsExactly("[INFO] perf:load skipped (skipITs; -Dperf.skipTests=false runs it all the same)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "maven.test.skip")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void mavenTestSkipSkipsTheLoadTest(LoadMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines())
+        .containsExactly("[INFO] perf:load skipped (maven.test.skip; -Dperf.skipTests=false runs it all the same)");
     assertThat(build.written()).isEmpty();
   }
 
