@@ -41,7 +41,8 @@ class PipelineIT {
     // this test is about the wiring (the history is the baseline), and an unchanged build on a busy runner can move
     // its p50 by more than 20 % (the gate's sensitivity is tested in perf-maven-plugin and it/perf-gate)
     MavenRun.Result second = MavenRun.in(project)
-        .args("verify", "-DskipTests", "-Dperf.skipTests=false", "-Dperf.warnThreshold=0.6", "-Dperf.failThreshold=1.0").run();
+        .args("verify", "-DskipTests", "-Dperf.skipTests=false", "-Dperf.warnThreshold=0.6",
+            "-Dperf.failThreshold=1.0").run();
     assertThat(second.succeeded()).as(second.log()).isTrue();
     JsonNode compare = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(compare.path("baseline").path("kind").asText()).isEqualTo("history");
