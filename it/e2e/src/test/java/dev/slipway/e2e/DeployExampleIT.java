@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.common.Json;
 import dev.slipway.common.image.BuiltImage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ecssim.ContainerTasks;
 import dev.slipway.ecssim.EcsSimulator;
 import dev.slipway.ecssim.Scenario;
 import dev.slipway.ecssim.SimClock;
+import dev.slipway.testkit.JreBase;
 import dev.slipway.testkit.LocalRegistry;
 import dev.slipway.testkit.MavenRun;
+import dev.slipway.testkit.PodmanRuntime;
+import dev.slipway.testkit.PublishedImage;
 import dev.slipway.testkit.Skopeo;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,15 +30,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The example service deployed the way its users call it: {@code mvn verify deploy:ecs -Penv=staging} with the
  * wrapper's Maven 3.9 and {@code mvn -P env=staging verify deploy:ecs} with Maven 4.0.0-rc-5, in forked Maven builds
  * of a copy of {@code examples/hello-service}; and refused at validate, before verify's work, without an environment
- * or with two. The image goes to a real local registry, "AWS" is the ECS
- * simulator (accelerated clock) reached only through the SDK's {@code AWS_ENDPOINT_URL_*} variables, the credentials
- * in the environment are canaries, and the health check and smoke tests hit the example's own jar, running.
+ * or with two. The image is built FROM the kit's JRE base and goes to a real local registry; "AWS" is the ECS
+ * simulator (accelerated clock) in container mode, reached only through the SDK's {@code AWS_ENDPOINT_URL_*}
+ * variables, with canary credentials in the environment: every task it starts is a podman container of the
+ * deployed image, pulled by digest, and the environment's app URL is the simulator's load balancer in front of the
+ * service's target group, so health checks and smoke tests reach the deployed containers (both Maven lines deploy
+ * that way; the refusals at validate, which never reach AWS, run it scripted). The containers' output is kept in
+ * {@code target/ecs-tasks/<test>/}.
  */
 class DeployExampleIT {
   private static final String KEY = "AKIAE2EEXAMPLECANARY";
@@ -51,55 +59,51 @@ class DeployExampleIT {
   private static final String TOKEN = "e2e-canary-session-token-hello-service-0123456789abcdef";
   private static final String CLUSTER = "hello-staging";
   private static final String SERVICE = "hello-service";
-  private static final String OLD_IMAGE =
-      "registry.example/hello-service@sha256:1111111111111111111111111111111111111111111111111111111111111111";
 
   @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
+  @RegisterExtension static PodmanRuntime podman = PodmanRuntime.create();
   @TempDir static Path work;
 
   private static Path project;
-  private static Process service;
-  private static Path serviceLog;
-  private static int servicePort;
+  private static PublishedImage jre;
+  /** The image staging runs before the test deploys: the example, packaged once FROM the JRE base. */
+  private static String oldImage;
 
   private EcsSimulator sim;
+  private URI appUrl;
   private HttpServer front;
+  private final HttpClient http = HttpClient.newHttpClient();
 
-  /** One copy of the example, packaged once (image pushed to the registry), and its jar started as the "staging" app. */
+  /** The JRE base on the registry, and one copy of the example packaged FROM it: the revision staging runs. */
   @BeforeAll
-  static void packageAndStartTheService() throws Exception {
+  static void packageTheRunningRevision() throws Exception {
+    jre = JreBase.shared().publishTo(registry);
     project = ExampleProject.copy("hello-service", work);
     MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests",
+        "-Dimage.from=" + jre.pinned(), "-Dimage.platforms=linux/amd64",
         "-Dimage.to=" + registry.hostPort() + "/hello-service",
         "-Dimage.insecureRegistries=" + registry.hostPort()).run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
-
-    // run a copy: the verify build below rewrites target/*.jar while the service runs
-    Path jar = Files.copy(project.resolve("target/hello-service-1.0.0-SNAPSHOT.jar"), work.resolve("hello-service.jar"));
-    serviceLog = work.resolve("hello-service.log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
-        .redirectErrorStream(true).redirectOutput(serviceLog.toFile());
-    pb.environment().put("PORT", "0"); // the service binds a free port and prints it
-    pb.environment().put("BIND", "127.0.0.1");
-    service = pb.start();
-    servicePort = listeningPort(service, serviceLog);
+    BuiltImage built = BuiltImage.read(project.resolve("target/slipway/image.json"));
+    oldImage = built.repository() + "@" + built.digest();
   }
 
-  @AfterAll
-  static void stopTheService() throws InterruptedException {
-    if (service != null) {
-      service.destroy();
-      if (!service.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        service.destroyForcibly();
-      }
-    }
-  }
-
+  /** Staging in container mode: the two tasks of hello-service:1 run the packaged image and answer through the ALB. */
   @BeforeEach
-  void startTheSimulator() throws Exception {
+  void startTheSimulator(TestInfo test) throws Exception {
     Scenario staging = Scenario.read(Path.of(DeployExampleIT.class.getResource("/hello-staging.yaml").toURI()));
-    sim = new EcsSimulator(staging, new SimClock.Accelerated(Instant.now(), 60)).start(0);
+    ((ObjectNode) staging.taskDefinitions.get(0).withArray("containerDefinitions").get(0)).put("image", oldImage);
+    if (test.getTestMethod().orElseThrow().isAnnotationPresent(RefusedBeforeAws.class)) {
+      // the build must stop before it reaches "AWS": no containers to start (saves their start-up), no app to reach
+      sim = new EcsSimulator(staging, new SimClock.Accelerated(Instant.now(), 60)).start(0);
+      appUrl = URI.create("http://127.0.0.1:9");
+      return;
+    }
+    Path logs = Path.of("target", "ecs-tasks", test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
+    sim = new EcsSimulator(staging, new SimClock.Accelerated(Instant.now(), 60),
+        ContainerTasks.podman(podman, logs)).start(0);
+    appUrl = sim.loadBalancerUrl(CLUSTER, SERVICE);
+    awaitAnswer(appUrl.resolve("/health"), Duration.ofMinutes(2));
   }
 
   @AfterEach
@@ -115,8 +119,7 @@ class DeployExampleIT {
     assertThat(sim.service(CLUSTER, SERVICE).path("taskDefinition").asText()).endsWith("hello-service:1");
 
     // the users' command line, as Maven 3.9 reads it: "env=staging" is the id of the example's profile
-    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "verify", "-Dperf.skip", "deploy:ecs",
-        "-Penv=staging").run();
+    MavenRun.Result r = deploy(appUrl.toString(), "verify", "-Dperf.skip", "deploy:ecs", "-Penv=staging").run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
     assertThat(r.log()).contains("deploy:guard: deploy:ecs will deploy to environment 'staging'");
 
@@ -146,14 +149,27 @@ class DeployExampleIT {
     assertThat(r.log())
         .containsPattern("--- image:\\S+:build ") // verify built (and pushed) the image again before deploying it
         .contains("PREFLIGHT environment staging")
-        .contains("HEALTH http://127.0.0.1:" + servicePort + "/health answered 200")
+        .contains("HEALTH target group 73e2d6bc24d8a067: 2/2 targets healthy")
+        .contains("HEALTH " + appUrl + "/health answered 200")
         .contains("SMOKE greeting: 200 in ")
         .contains("SMOKE health: 200 in ")
         .contains("DONE staging runs hello-service:2")
         .contains("BUILD SUCCESS");
 
+    // staging now runs the new revision in containers of exactly that image, and they answer the app URL
+    List<JsonNode> tasks = sim.tasks(CLUSTER, SERVICE, false);
+    assertThat(tasks).hasSize(2).allSatisfy(t -> {
+      assertThat(t.path("taskDefinitionArn").asText()).endsWith("hello-service:2");
+      assertThat(t.path("lastStatus").asText()).isEqualTo("RUNNING");
+      assertThat(t.path("containers").get(0).path("image").asText()).isEqualTo(expected);
+    });
+    HttpResponse<String> greeting = get(appUrl.resolve("/api/greeting?name=staging"));
+    assertThat(greeting.statusCode()).isEqualTo(200);
+    assertThat(greeting.body()).isEqualTo("{\"greeting\":\"Hello, staging!\"}");
+    assertThat(revisionThatAnswered(greeting)).endsWith("hello-service:2");
+
     // the -Pstaging pattern: the profile alone selects the environment
-    MavenRun.Result status = deploy("http://127.0.0.1:" + servicePort, "-Pstaging", "deploy:status").run();
+    MavenRun.Result status = deploy(appUrl.toString(), "-Pstaging", "deploy:status").run();
     assertThat(status.succeeded()).as(status.log()).isTrue();
     assertThat(status.log()).contains("Task definition hello-service:2: running 2 / desired 2").contains(expected);
     assertNoCanary(r.log() + status.log());
@@ -164,7 +180,7 @@ class DeployExampleIT {
     Path maven4 = Path.of(System.getProperty("slipway.maven4.home", "none"));
     assertThat(maven4.resolve("bin/mvn")).as("Maven 4.0.0-rc-5: run .ci/setup.d/45-maven4.sh").isExecutable();
     // Maven 4 refuses -Penv=staging as an unknown option; -P env=staging is its spelling of the same profile
-    MavenRun.Result r = deploy("http://127.0.0.1:" + servicePort, "-V", "-P", "env=staging", "verify", "-DskipTests",
+    MavenRun.Result r = deploy(appUrl.toString(), "-V", "-P", "env=staging", "verify", "-DskipTests",
         "-Dperf.skip", "deploy:ecs").mavenHome(maven4).run();
     assertThat(r.succeeded()).as(r.log()).isTrue();
     assertThat(r.log()).contains("Apache Maven 4.0.0-rc-5").contains("deploy:guard: deploy:ecs will deploy to "
@@ -174,17 +190,22 @@ class DeployExampleIT {
     assertNoCanary(r.log());
   }
 
+  /** A test whose builds must stop before any AWS call: the simulator runs scripted, without containers. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+  private @interface RefusedBeforeAws {}
+
   @Test
+  @RefusedBeforeAws
   void noEnvironmentOrTwoContradictingOnesFailAtValidateBeforeVerifiesWork() throws Exception {
-    MavenRun.Result none = deploy("http://127.0.0.1:" + servicePort, "verify", "deploy:ecs").run();
+    MavenRun.Result none = deploy(appUrl.toString(), "verify", "deploy:ecs").run();
     assertThat(none.succeeded()).isFalse();
     assertThat(none.log()).contains("deploy-maven-plugin").contains(":guard")
         .contains("no environment selected: pass -Penv=<name> (Maven 4: -P env=<name>) or -Denv=<name>; "
             + "configured: staging, production")
         .doesNotContain("--- compiler:").doesNotContain("--- image:");
 
-    MavenRun.Result both = deploy("http://127.0.0.1:" + servicePort, "-Pstaging", "-Denv=production", "verify",
-        "deploy:ecs").run();
+    MavenRun.Result both = deploy(appUrl.toString(), "-Pstaging", "-Denv=production", "verify", "deploy:ecs").run();
     assertThat(both.succeeded()).isFalse();
     assertThat(both.log()).contains("the build names two environments:").contains("'production' by -Denv")
         .contains("'staging' by profile 'staging' (deploy.env)").doesNotContain("--- compiler:");
@@ -192,18 +213,59 @@ class DeployExampleIT {
   }
 
   @Test
+  void anImageThatCannotStartFailsInEcsWhichRollsBackAndTheOldContainersKeepAnswering() throws Exception {
+    // a build whose image has a main class that does not exist: every container of it exits at once
+    MavenRun.Result r = deploy(appUrl.toString(), "verify", "-Dperf.skip", "deploy:ecs", "-Penv=staging",
+        "-Dimage.mainClass=dev.slipway.examples.hello.NoSuchMain").run();
+    assertThat(r.succeeded()).as(r.log()).isFalse();
+    assertThat(r.log())
+        .contains("Reason: Essential container in task exited")
+        .contains("ECS rolled the deployment back by itself")
+        .contains("Deployment to staging failed at WAIT")
+        .contains("BUILD FAILURE");
+
+    // the new revision's tasks: STOPPED, each with the JVM's exit code and its output kept
+    List<JsonNode> stopped = sim.tasks(CLUSTER, SERVICE, true).stream()
+        .filter(t -> t.path("taskDefinitionArn").asText().endsWith("hello-service:2")).toList();
+    assertThat(stopped).hasSizeGreaterThanOrEqualTo(3).allSatisfy(t -> {
+      assertThat(t.path("lastStatus").asText()).isEqualTo("STOPPED");
+      assertThat(t.path("stopCode").asText()).isEqualTo("EssentialContainerExited");
+      assertThat(t.path("containers").get(0).path("exitCode").asInt()).isEqualTo(1);
+    });
+    assertThat(sim.taskOutput(stopped.get(0).path("taskArn").asText()))
+        .contains("Could not find or load main class dev.slipway.examples.hello.NoSuchMain");
+    JsonNode svc = sim.service(CLUSTER, SERVICE);
+    assertThat(svc.path("taskDefinition").asText()).endsWith("hello-service:1");
+
+    // and staging still answers, from containers of the revision it ran before: an HTTP call, not only the state
+    awaitAnswer(appUrl.resolve("/health"), Duration.ofMinutes(1));
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> greeting = get(appUrl.resolve("/api/greeting?name=again"));
+      assertThat(greeting.statusCode()).isEqualTo(200);
+      assertThat(greeting.body()).isEqualTo("{\"greeting\":\"Hello, again!\"}");
+      assertThat(revisionThatAnswered(greeting)).endsWith("hello-service:1");
+    }
+    assertThat(sim.tasks(CLUSTER, SERVICE, false)).hasSize(2).allSatisfy(t -> {
+      assertThat(t.path("taskDefinitionArn").asText()).endsWith("hello-service:1");
+      assertThat(t.path("containers").get(0).path("image").asText()).isEqualTo(oldImage);
+    });
+    JsonNode last = Json.mapper().readTree(project.resolve("target/slipway/deploy/staging/last.json").toFile());
+    assertThat(last.path("outcome").asText()).isEqualTo("ROLLED_BACK_BY_ECS");
+    assertNoCanary(r.log());
+  }
+
+  @Test
   void aFailingSmokeTestRollsStagingBackToTheOldRevision() throws Exception {
-    // a release whose health endpoint is fine but whose API answers 500: /health reaches the real service, the rest fails
-    HttpClient http = HttpClient.newHttpClient();
+    // a release whose health endpoint is fine but whose API answers 500: /health reaches the deployed containers
+    // (through the load balancer), the rest fails
     front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     front.createContext("/", ex -> {
       int status = 500;
       byte[] body = "{\"error\":\"internal\"}".getBytes(StandardCharsets.UTF_8);
       if ("/health".equals(ex.getRequestURI().getPath())) {
         try {
-          HttpResponse<byte[]> real = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + servicePort + "/health")).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+          HttpResponse<byte[]> real = http.send(HttpRequest.newBuilder(appUrl.resolve("/health"))
+              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
           status = real.statusCode();
           body = real.body();
         } catch (InterruptedException e) {
@@ -242,7 +304,7 @@ class DeployExampleIT {
     assertThat(last.path("outcome").asText()).isEqualTo("FAILED_ROLLED_BACK");
     assertThat(last.path("rollback").path("method").asText()).isEqualTo("UpdateService");
     assertThat(last.path("rollback").path("succeeded").asBoolean()).isTrue();
-    assertThat(last.toString()).contains(OLD_IMAGE);
+    assertThat(last.toString()).contains(oldImage);
     assertNoCanary(r.log());
   }
 
@@ -251,6 +313,7 @@ class DeployExampleIT {
     String endpoint = sim.endpoint().toString();
     MavenRun run = MavenRun.in(project).args(goals).args(
         "-Dapp.url=" + appUrl,
+        "-Dimage.from=" + jre.pinned(), "-Dimage.platforms=linux/amd64",
         "-Dimage.to=" + registry.hostPort() + "/hello-service",
         "-Dimage.insecureRegistries=" + registry.hostPort(),
         // the example's staging timings are the old pipeline's (30 s, 10 x 10 s, 15 s polls): shorten them for a test
@@ -276,17 +339,33 @@ class DeployExampleIT {
     assertThat(all.toString()).contains("\"outcome\""); // the journals were read
   }
 
-  private static int listeningPort(Process p, Path log) throws Exception {
-    Pattern listening = Pattern.compile("hello-service listening on 127\\.0\\.0\\.1:(\\d+)");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+  private HttpResponse<String> get(URI url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The task definition of the task that served {@code r}, which the load balancer names. */
+  private String revisionThatAnswered(HttpResponse<?> r) {
+    String task = r.headers().firstValue("X-Ecssim-Task").orElseThrow();
+    return sim.task(task).path("taskDefinitionArn").asText();
+  }
+
+  private void awaitAnswer(URI url, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "nothing yet";
     while (System.nanoTime() < deadline) {
-      Matcher m = listening.matcher(Files.readString(log));
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
+      try {
+        HttpResponse<String> r = get(url);
+        if (r.statusCode() == 200) {
+          return;
+        }
+        last = r.statusCode() + " " + r.body();
+      } catch (IOException e) {
+        last = e.toString();
       }
-      assertThat(p.isAlive()).as("hello-service exited: %s", Files.readString(log)).isTrue();
-      Thread.sleep(50);
+      Thread.sleep(250);
     }
-    throw new AssertionError("hello-service did not start within 30 s: " + Files.readString(log));
+    throw new AssertionError(url + " did not answer 200 within " + timeout + " (last: " + last + "); task output in "
+        + sim.taskLogDirectory());
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.testkit.MavenRun;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,19 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineIT {
   @TempDir Path dir;
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void verifyRecordsABaselineAndTheNextBuildIsGatedAgainstIt() throws Exception {
     Path project = ExampleProject.copy("hello-service", dir);
-    String port = "-Dperf.port=" + freePort();
-
-    MavenRun.Result first = MavenRun.in(project).args("verify", "-DskipTests", port, "perf:baseline").run();
+    // the README's main command: -DskipTests skips the unit tests, and -Dperf.skipTests=false keeps the load test,
+    // which -DskipTests alone would skip as it skips failsafe's; the example's perf.port=0 picks a free port
+    MavenRun.Result first = MavenRun.in(project).args("verify", "-DskipTests", "-Dperf.skipTests=false",
+        "perf:baseline").run();
     assertThat(first.succeeded()).as(first.log()).isTrue();
+    assertThat(first.log()).containsPattern("perf\\.port=0: the service gets the free loopback port \\d+ \\(PORT=");
     assertThat(first.log()).contains("no baseline").contains("Only the error budget is checked");
     BuiltImage image = BuiltImage.read(project.resolve("target/slipway/image.json"));
     assertThat(image.platforms()).hasSize(2);
@@ -46,7 +41,8 @@ class PipelineIT {
     // this test is about the wiring (the history is the baseline), and an unchanged build on a busy runner can move
     // its p50 by more than 20 % (the gate's sensitivity is tested in perf-maven-plugin and it/perf-gate)
     MavenRun.Result second = MavenRun.in(project)
-        .args("verify", "-DskipTests", port, "-Dperf.warnThreshold=0.6", "-Dperf.failThreshold=1.0").run();
+        .args("verify", "-DskipTests", "-Dperf.skipTests=false", "-Dperf.warnThreshold=0.6",
+            "-Dperf.failThreshold=1.0").run();
     assertThat(second.succeeded()).as(second.log()).isTrue();
     JsonNode compare = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(compare.path("baseline").path("kind").asText()).isEqualTo("history");

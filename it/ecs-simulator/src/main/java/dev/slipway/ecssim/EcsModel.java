@@ -38,6 +38,8 @@ final class EcsModel {
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Deque<Scenario.Rollout> rollouts;
   private final CloudWatchModel cloudWatch;
+  /** Tasks as real containers, or null: tasks follow the scenario's scripted rollouts. */
+  private final ContainerTasks containers;
 
   final class Cluster {
     final String name;
@@ -100,23 +102,61 @@ final class EcsModel {
   }
 
   final class Task {
+    final String id;
     final String arn;
     final String taskDefinitionArn;
     final String startedBy;
+    final Service service;
     String lastStatus;
     String stoppedReason;
+    String stopCode;
     final long createdAt;
+    Long startedAt;
+    Long stoppedAt;
     final String ip;
+    /** Container mode: the task's container; null for scripted tasks. */
+    ContainerTasks.Handle container;
+    /** Container mode: the container definition it runs (name, image). */
+    JsonNode containerDefinition;
+    /** Container mode: when (System.nanoTime) the container was first seen running. */
+    long runningSinceNanos;
 
     Task(Service s, String taskDefinitionArn, String startedBy, long at) {
-      String id = Long.toHexString(ids.incrementAndGet());
+      this.id = Long.toHexString(ids.incrementAndGet());
       this.arn = prefix + "task/" + s.cluster.name + "/" + id;
       this.taskDefinitionArn = taskDefinitionArn;
       this.startedBy = startedBy;
+      this.service = s;
       this.createdAt = at;
       this.ip = "10.0." + (ids.get() % 200) + "." + (ids.get() % 250 + 2);
     }
+
+    boolean stopped() {
+      return "STOPPED".equals(lastStatus);
+    }
+
+    /**
+     * Counts as a healthy, running task of its deployment: RUNNING, and in container mode also passing its target
+     * group's health checks (or, with no target group, running for {@link #STEADY_WITHOUT_HEALTH_CHECK}).
+     */
+    boolean healthy() {
+      if (!"RUNNING".equals(lastStatus)) {
+        return false;
+      }
+      if (container == null) {
+        return true;
+      }
+      return container.healthPath != null ? Boolean.TRUE.equals(container.healthy)
+          : System.nanoTime() - runningSinceNanos >= STEADY_WITHOUT_HEALTH_CHECK.toNanos();
+    }
   }
+
+  /** Container mode, a service without a target group: how long a container must run to count as started well. */
+  static final java.time.Duration STEADY_WITHOUT_HEALTH_CHECK = java.time.Duration.ofSeconds(3);
+  /** Container mode: how long a running task may stay without a passing health check before ECS stops it. */
+  static final java.time.Duration HEALTH_CHECK_GRACE = java.time.Duration.ofMinutes(2);
+  /** Container mode: after a task of a deployment failed, ECS waits this long (real time) before launching another. */
+  static final java.time.Duration RELAUNCH_DELAY = java.time.Duration.ofSeconds(1);
 
   final class Deployment {
     final String id;
@@ -145,6 +185,8 @@ final class EcsModel {
     /** A newer deployment replaced this one before it finished: it makes no more progress. */
     boolean superseded;
     final List<Task> tasks = new ArrayList<>();
+    /** Container mode: no task is launched for this deployment before this System.nanoTime (after a failure). */
+    long relaunchAfterNanos;
 
     Deployment(Service s, String taskDefinition, Scenario.Rollout plan, boolean rollback, long at) {
       long n = ids.incrementAndGet();
@@ -176,9 +218,15 @@ final class EcsModel {
   }
 
   EcsModel(Scenario scenario, SimClock clock, CloudWatchModel cloudWatch) {
+    this(scenario, clock, cloudWatch, null);
+  }
+
+  /** With {@code containers}, every task the model starts is a real container and its state follows it. */
+  EcsModel(Scenario scenario, SimClock clock, CloudWatchModel cloudWatch, ContainerTasks containers) {
     this.scenario = scenario;
     this.clock = clock;
     this.cloudWatch = cloudWatch;
+    this.containers = containers;
     this.prefix = "arn:aws:ecs:" + scenario.region + ":" + scenario.account + ":";
     this.rollouts = new ArrayDeque<>(scenario.rollouts);
     for (ObjectNode td : scenario.taskDefinitions) {
@@ -219,11 +267,15 @@ final class EcsModel {
 
   // ------------------------------------------------------------------ time
 
-  /** Plays every timeline step that is due at the clock's present. */
+  /** Plays every timeline step that is due at the clock's present (in container mode: what the containers did). */
   void advance() {
     long now = clock.nowMillis();
     for (Cluster c : clusters.values()) {
       for (Service s : c.services.values()) {
+        if (containers != null) {
+          reconcile(s, now);
+          continue;
+        }
         boolean progressed = true;
         while (progressed) {
           progressed = false;
@@ -240,18 +292,40 @@ final class EcsModel {
     }
   }
 
-  private void step(Service s, Deployment d, long at) {
-    d.updatedAt = at;
+  /** ECS deployment alarms: an alarm in ALARM while the deployment runs fails it. True when it did. */
+  private boolean failedByAlarm(Service s, Deployment d, long at) {
     JsonNode alarms = d.configuration.path("alarms");
     if (alarms.path("enable").asBoolean(false) && !d.rollbackDeployment) {
-      // ECS deployment alarms: an alarm in ALARM while the deployment runs fails it
       for (JsonNode name : alarms.path("alarmNames")) {
         if (cloudWatch.inAlarm(name.asText(), at)) {
           fail(s, d, at, "ECS deployment alarm " + name.asText() + " is in ALARM.", "alarm " + name.asText()
               + " detected", "CloudWatch alarm " + name.asText(), alarms.path("rollback").asBoolean(false));
-          return;
+          return true;
         }
       }
+    }
+    return false;
+  }
+
+  /** The circuit breaker trips when enough tasks of {@code d} failed (ECS's rule, or the rollout's threshold). */
+  private boolean failedByCircuitBreaker(Service s, Deployment d, long at) {
+    JsonNode cb = d.configuration.path("deploymentCircuitBreaker");
+    if (cb.path("enable").asBoolean(false) && d.failedTasks >= threshold(d)) {
+      fail(s, d, at, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start",
+          "circuit breaker", cb.path("rollback").asBoolean(false));
+      return true;
+    }
+    return false;
+  }
+
+  private static int threshold(Deployment d) {
+    return d.plan.failureThreshold > 0 ? d.plan.failureThreshold : Math.max(3, (d.desiredCount + 1) / 2);
+  }
+
+  private void step(Service s, Deployment d, long at) {
+    d.updatedAt = at;
+    if (failedByAlarm(s, d, at)) {
+      return;
     }
     switch (d.plan.outcome) {
       case SUCCESS -> {
@@ -280,26 +354,169 @@ final class EcsModel {
         Task t = failTask(s, d, at, "Essential container in task exited");
         s.event(at, "has stopped 1 running tasks: (task " + t.arn.substring(t.arn.lastIndexOf('/') + 1)
             + "). Reason: Essential container in task exited");
-        JsonNode cb = d.configuration.path("deploymentCircuitBreaker");
-        int threshold = d.plan.failureThreshold > 0 ? d.plan.failureThreshold : Math.max(3, (d.desiredCount + 1) / 2);
-        if (cb.path("enable").asBoolean(false) && d.failedTasks >= threshold) {
-          fail(s, d, at, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start",
-              "circuit breaker", cb.path("rollback").asBoolean(false));
-        }
+        failedByCircuitBreaker(s, d, at);
       }
       case STUCK -> s.event(at, "was unable to place a task because no container instance met all of its requirements.");
     }
   }
 
-  // ------------------------------------------------------------------ task lifecycle
-  // The only three places a task changes state: a mode that runs tasks as real containers replaces these.
+  // ------------------------------------------------------------------ container mode
 
-  /** A task of {@code d} starts and reaches RUNNING at {@code at}. */
+  /**
+   * Container mode's counterpart of the scripted timeline: applies what each container did to its task, then lets
+   * ECS decide about the PRIMARY deployment (alarms, circuit breaker, completion) and keeps it at its desired count.
+   * Times are real: the containers run in real time, whatever the simulator's clock says.
+   */
+  private void reconcile(Service s, long now) {
+    for (Deployment d : List.copyOf(s.deployments)) {
+      for (Task t : List.copyOf(d.tasks)) {
+        if (t.container != null && !t.stopped()) {
+          observe(s, d, t, now);
+        }
+      }
+    }
+    Deployment d = s.primary();
+    if (d == null) {
+      return;
+    }
+    if (d.inProgress()) {
+      d.updatedAt = now;
+      if (failedByAlarm(s, d, now) || failedByCircuitBreaker(s, d, now)) {
+        d = s.primary(); // ECS's rollback, if it started one
+      } else if (d.tasks.stream().filter(Task::healthy).count() >= d.desiredCount) {
+        complete(s, d, now);
+      }
+    }
+    if (d != null && !"FAILED".equals(d.rolloutState) && !d.superseded) {
+      keepDesiredCount(s, d, now);
+    }
+  }
+
+  /** The service scheduler: launches tasks until {@code d} has its desired count, or stops the surplus. */
+  private void keepDesiredCount(Service s, Deployment d, long now) {
+    List<Task> live = d.tasks.stream().filter(t -> !t.stopped()).toList();
+    if (live.size() < d.desiredCount && System.nanoTime() >= d.relaunchAfterNanos) {
+      List<String> started = new ArrayList<>();
+      for (int i = live.size(); i < d.desiredCount; i++) {
+        started.add(startTask(s, d, now).id);
+      }
+      s.event(now, "has started " + started.size() + " tasks: " + String.join(" ", started.stream()
+          .map(id -> "(task " + id + ")").toList()) + ".");
+    } else if (live.size() > d.desiredCount && "COMPLETED".equals(d.rolloutState)) {
+      for (Task t : live.subList(d.desiredCount, live.size())) {
+        stopTask(s, t, "Scaling activity initiated by (deployment " + d.id + ")");
+      }
+    }
+  }
+
+  /** The container definition a task runs: the one the load balancer names, else the first essential one. */
+  private JsonNode taskContainer(Service s, ObjectNode taskDefinition) {
+    String wanted = s.spec.loadBalancers.stream().map(lb -> lb.path("containerName").asText(""))
+        .filter(n -> !n.isEmpty()).findFirst().orElse(null);
+    JsonNode first = null;
+    for (JsonNode c : taskDefinition.path("containerDefinitions")) {
+      if (wanted != null && wanted.equals(c.path("name").asText())) {
+        return c;
+      }
+      if (first == null && c.path("essential").asBoolean(true)) {
+        first = c;
+      }
+    }
+    return first != null ? first : taskDefinition.path("containerDefinitions").get(0);
+  }
+
+  /** The health check path of the service's target group; null when it has none. */
+  private String healthPath(Service s) {
+    for (JsonNode lb : s.spec.loadBalancers) {
+      String arn = lb.path("targetGroupArn").asText(null);
+      if (arn != null) {
+        return scenario.targetGroups.stream().filter(tg -> arn.equals(tg.arn)).map(tg -> tg.healthCheckPath)
+            .findFirst().orElse("/");
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ task lifecycle
+  // The only places a task changes state: started, observed (container mode), failed (scripted), stopped by ECS.
+
+  /**
+   * A task of {@code d} starts at {@code at}: scripted, it is RUNNING at once; in container mode its container is
+   * launched and the task is PENDING until the container runs.
+   */
   private Task startTask(Service s, Deployment d, long at) {
     Task t = new Task(s, d.taskDefinition, d.id, at);
-    t.lastStatus = "RUNNING";
     d.tasks.add(t);
+    if (containers == null) {
+      t.lastStatus = "RUNNING";
+      t.startedAt = at;
+      return t;
+    }
+    t.lastStatus = "PENDING";
+    ObjectNode td = taskDefs.get(d.taskDefinition);
+    t.containerDefinition = taskContainer(s, td);
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode e : t.containerDefinition.path("environment")) {
+      env.put(e.path("name").asText(), e.path("value").asText(""));
+    }
+    t.container = containers.launch(t.id, t.containerDefinition.path("image").asText(), env,
+        t.containerDefinition, healthPath(s));
     return t;
+  }
+
+  /**
+   * Container mode: the task follows its container. Running: RUNNING. Exited (or never started): STOPPED with the
+   * exit code and ECS's reason, a failure of its deployment while that rolls out. Failing its target group's health
+   * checks (or never passing one within {@link #HEALTH_CHECK_GRACE}): stopped by ECS, a failure too.
+   */
+  private void observe(Service s, Deployment d, Task t, long at) {
+    ContainerTasks.Handle h = t.container;
+    switch (h.state) {
+      case STARTING -> { }
+      case RUNNING -> {
+        if ("PENDING".equals(t.lastStatus)) {
+          t.lastStatus = "RUNNING";
+          t.startedAt = at;
+          t.runningSinceNanos = System.nanoTime();
+        }
+        boolean failing = Boolean.FALSE.equals(h.healthy) || (h.healthPath != null && h.healthy == null
+            && System.nanoTime() - t.runningSinceNanos > HEALTH_CHECK_GRACE.toNanos());
+        if (failing && !h.stopRequested) {
+          String tg = s.spec.loadBalancers.stream().map(lb -> lb.path("targetGroupArn").asText(""))
+              .filter(a -> !a.isEmpty()).findFirst().orElse("");
+          String reason = "Task failed ELB health checks in (target-group " + tg + ")";
+          stopTask(s, t, reason);
+          t.stopCode = "ServiceSchedulerInitiated";
+          taskFailed(s, d, t, at, reason);
+        }
+      }
+      case EXITED, FAILED -> {
+        t.lastStatus = "STOPPED";
+        t.stoppedAt = at;
+        t.stopCode = h.state == ContainerTasks.State.EXITED ? "EssentialContainerExited" : "TaskFailedToStart";
+        t.stoppedReason = h.state == ContainerTasks.State.EXITED ? "Essential container in task exited"
+            : "CannotPullContainerError: " + firstLine(h.reason);
+        s.stoppedTasks.add(t);
+        taskFailed(s, d, t, at, t.stoppedReason);
+      }
+    }
+  }
+
+  /** A task stopped against ECS's will: counted against its deployment while that rolls out; relaunch waits. */
+  private void taskFailed(Service s, Deployment d, Task t, long at, String reason) {
+    if (d.inProgress()) {
+      d.failedTasks++;
+    }
+    d.relaunchAfterNanos = System.nanoTime() + RELAUNCH_DELAY.toNanos();
+    s.event(at, "has stopped 1 running tasks: (task " + t.id + "). Reason: " + reason);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** A task of {@code d} is started at {@code at} and exits at once: it counts against the circuit breaker. */
@@ -312,11 +529,16 @@ final class EcsModel {
     return t;
   }
 
-  /** A running task is stopped by ECS (scaled in when another deployment completed). */
+  /** A running task is stopped by ECS (scaled in when another deployment completed); its container is stopped. */
   private void stopTask(Service s, Task t, String reason) {
     t.lastStatus = "STOPPED";
     t.stoppedReason = reason;
+    t.stopCode = "ServiceSchedulerInitiated";
+    t.stoppedAt = clock.nowMillis();
     s.stoppedTasks.add(t);
+    if (t.container != null) {
+      containers.stop(t.container);
+    }
   }
 
   /** ECS gives up on {@code d}: FAILED, and either its own rollback or a STOPPED service deployment. */
@@ -344,7 +566,7 @@ final class EcsModel {
       if (other != d) {
         other.status = "INACTIVE";
         for (Task t : other.tasks) {
-          if ("RUNNING".equals(t.lastStatus)) {
+          if (!t.stopped()) {
             stopTask(s, t, "Scaling activity initiated by (deployment " + d.id + ")");
           }
         }
@@ -732,7 +954,7 @@ final class EcsModel {
     } else {
       for (Deployment d : s.deployments) {
         for (Task t : d.tasks) {
-          if ("RUNNING".equals(t.lastStatus)) {
+          if (!t.stopped()) {
             out.add(t);
           }
         }
@@ -769,21 +991,75 @@ final class EcsModel {
     o.put("desiredStatus", t.lastStatus);
     o.put("startedBy", t.startedBy);
     o.put("createdAt", t.createdAt / 1000.0);
+    o.put("group", "service:" + t.service.name);
+    o.put("clusterArn", t.service.cluster.arn);
+    if (t.startedAt != null) {
+      o.put("startedAt", t.startedAt / 1000.0);
+    }
+    if (t.stoppedAt != null) {
+      o.put("stoppedAt", t.stoppedAt / 1000.0);
+    }
     if (t.stoppedReason != null) {
       o.put("stoppedReason", t.stoppedReason);
+    }
+    if (t.stopCode != null) {
+      o.put("stopCode", t.stopCode);
+    }
+    ContainerTasks.Handle h = t.container;
+    if (h != null) {
+      ObjectNode c = o.putArray("containers").addObject();
+      c.put("taskArn", t.arn);
+      c.put("name", t.containerDefinition.path("name").asText());
+      c.put("image", h.image);
+      c.put("lastStatus", t.lastStatus);
+      if (h.containerId() != null) {
+        c.put("runtimeId", h.containerId());
+      }
+      if (h.exitCode != null) {
+        c.put("exitCode", h.exitCode);
+      }
+      if (h.state == ContainerTasks.State.FAILED) {
+        c.put("reason", "CannotPullContainerError: " + firstLine(h.reason));
+      }
+      c.putArray("networkBindings").addObject().put("bindIP", "127.0.0.1")
+          .put("containerPort", h.hostPort).put("hostPort", h.hostPort).put("protocol", "tcp");
+      if (h.healthPath != null) {
+        o.put("healthStatus", Boolean.TRUE.equals(h.healthy) ? "HEALTHY"
+            : Boolean.FALSE.equals(h.healthy) ? "UNHEALTHY" : "UNKNOWN");
+      }
     }
     return o;
   }
 
-  /** Running targets of a service behind {@code targetGroupArn}, as (ip, port). */
-  List<String[]> targetsOf(String targetGroupArn) {
-    List<String[]> out = new ArrayList<>();
+  /** Container mode: where a task's container answers, and the target's health as the checks saw it. */
+  record Target(Task task, String id, int port, String state, String reason) {}
+
+  /**
+   * Targets registered in {@code targetGroupArn}: every task of the services behind it that is not stopped.
+   * Scripted tasks answer on their made-up IP and the container port, in the state the scenario gives; containers
+   * on 127.0.0.1 and their host port, in the state of their real health checks ({@code initial} until the first
+   * passes).
+   */
+  List<Target> targets(String targetGroupArn, Scenario.TargetGroup spec) {
+    List<Target> out = new ArrayList<>();
     for (Cluster c : clusters.values()) {
       for (Service s : c.services.values()) {
         for (JsonNode lb : s.spec.loadBalancers) {
-          if (targetGroupArn.equals(lb.path("targetGroupArn").asText())) {
-            for (Task t : tasksOf(s, false)) {
-              out.add(new String[] {t.ip, lb.path("containerPort").asText("80"), t.taskDefinitionArn});
+          if (!targetGroupArn.equals(lb.path("targetGroupArn").asText())) {
+            continue;
+          }
+          for (Task t : tasksOf(s, false)) {
+            ContainerTasks.Handle h = t.container;
+            if (h == null) {
+              // targets of the scenario's own revisions were healthy before the test began
+              String state = isScenarioRevision(t.taskDefinitionArn) ? "healthy" : spec.state;
+              out.add(new Target(t, t.ip, lb.path("containerPort").asInt(80), state,
+                  "healthy".equals(state) ? null : spec.reason));
+            } else if ("RUNNING".equals(t.lastStatus)) {
+              String state = Boolean.TRUE.equals(h.healthy) ? "healthy"
+                  : Boolean.FALSE.equals(h.healthy) ? "unhealthy" : "initial";
+              String reason = "initial".equals(state) ? "Elb.RegistrationInProgress" : h.healthReason;
+              out.add(new Target(t, "127.0.0.1", h.hostPort, state, "healthy".equals(state) ? null : reason));
             }
           }
         }

@@ -47,15 +47,31 @@ public final class EcsSimulator implements AutoCloseable {
   private final java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, List<java.util.function.Consumer<CallRecord>>> hooks =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final ContainerTasks containers;
+  private final Map<String, LoadBalancerFront> fronts = new LinkedHashMap<>();
   private HttpServer server;
   private ExecutorService executor;
+  private java.util.concurrent.ScheduledExecutorService ticker;
 
+  /** Scripted tasks: they start, crash or get stuck as the scenario's rollouts say. */
   public EcsSimulator(Scenario scenario, SimClock clock) {
+    this(scenario, clock, null);
+  }
+
+  /**
+   * Container mode when {@code containers} is given: every task is a real container of its task definition's image
+   * (the scenario's first tasks too, so its task definitions must name images that can be pulled), its state follows
+   * the container, its target health comes from real HTTP checks, and each target group gets a loopback load
+   * balancer ({@link #loadBalancerUrl(String)}). The scenario's rollouts are not consulted: what the containers do
+   * decides. The simulator closes {@code containers} (and removes the containers) when it closes.
+   */
+  public EcsSimulator(Scenario scenario, SimClock clock, ContainerTasks containers) {
     this.scenario = scenario;
     this.clock = clock;
+    this.containers = containers;
     this.cloudWatch = new CloudWatchModel(scenario, clock);
     this.cloudWatchApi = new CloudWatchApi(cloudWatch);
-    this.model = new EcsModel(scenario, clock, cloudWatch);
+    this.model = new EcsModel(scenario, clock, cloudWatch, containers);
     this.ecs = new EcsApi(model);
     this.query = new QueryApi(scenario, model, clock, this::isDenied);
     for (Scenario.Fault f : scenario.faults) {
@@ -116,7 +132,72 @@ public final class EcsSimulator implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+    if (containers != null) {
+      containers.startWatching();
+      for (Scenario.TargetGroup tg : scenario.targetGroups) {
+        if (tg.arn != null) {
+          fronts.put(tg.arn, new LoadBalancerFront(tg.arn, () -> inspect(m -> m.targets(tg.arn, tg).stream()
+              .filter(t -> "healthy".equals(t.state())).toList())));
+        }
+      }
+      // the world moves on while nobody calls: containers start, crash and get replaced
+      ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ecs-simulator-scheduler");
+        t.setDaemon(true);
+        return t;
+      });
+      ticker.scheduleWithFixedDelay(() -> {
+        try {
+          inspect(m -> null);
+        } catch (RuntimeException e) {
+          e.printStackTrace(System.out);
+        }
+      }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     return this;
+  }
+
+  /** Whether tasks are real containers. */
+  public boolean containerMode() {
+    return containers != null;
+  }
+
+  /**
+   * Container mode: the loopback "load balancer" of target group {@code targetGroupArn}, which sends each request
+   * to the next task whose health checks pass (503 while none does). Null when the scenario has no such target group.
+   */
+  public URI loadBalancerUrl(String targetGroupArn) {
+    requireContainerMode();
+    LoadBalancerFront front = fronts.get(targetGroupArn);
+    return front == null ? null : front.url();
+  }
+
+  /** Container mode: the load balancer URL of the (first) target group the service is registered in. */
+  public URI loadBalancerUrl(String cluster, String service) {
+    String tg = inspect(m -> m.requireService(m.requireCluster(cluster), service).spec.loadBalancers.stream()
+        .map(lb -> lb.path("targetGroupArn").asText("")).filter(a -> !a.isEmpty()).findFirst().orElse(null));
+    if (tg == null) {
+      throw new IllegalArgumentException("service " + service + " of cluster " + cluster + " has no target group");
+    }
+    return loadBalancerUrl(tg);
+  }
+
+  /** Container mode: what the container of task {@code taskArn} (or its id) printed, so far or until it stopped. */
+  public String taskOutput(String taskArn) throws IOException, InterruptedException {
+    requireContainerMode();
+    return containers.output(taskArn.substring(taskArn.lastIndexOf('/') + 1));
+  }
+
+  /** Container mode: the directory with one {@code <task id>.log} per container that stopped. */
+  public java.nio.file.Path taskLogDirectory() {
+    requireContainerMode();
+    return containers.logDirectory();
+  }
+
+  private void requireContainerMode() {
+    if (containers == null) {
+      throw new IllegalStateException("the simulator runs scripted tasks; give it ContainerTasks for container mode");
+    }
   }
 
   public URI endpoint() {
@@ -155,6 +236,20 @@ public final class EcsSimulator implements AutoCloseable {
   /** The DescribeServices view of one service, as the API would answer it now. */
   public JsonNode service(String cluster, String service) {
     return inspect(m -> m.serviceView(m.requireService(m.requireCluster(cluster), service)));
+  }
+
+  /** The DescribeTasks view of one task (by ARN or id), as the API would answer it now; null when there is none. */
+  public JsonNode task(String taskArn) {
+    return inspect(m -> {
+      EcsModel.Task t = m.findTask(taskArn);
+      return t == null ? null : m.taskView(t);
+    });
+  }
+
+  /** The DescribeTasks views of a service's tasks, running (and pending) or stopped, as ListTasks would list them. */
+  public List<JsonNode> tasks(String cluster, String service, boolean stopped) {
+    return inspect(m -> m.tasksOf(m.requireService(m.requireCluster(cluster), service), stopped).stream()
+        .map(t -> (JsonNode) m.taskView(t)).toList());
   }
 
   /** The simulator-clock time (epoch millis) a service event whose message contains {@code text} was emitted. */
@@ -384,10 +479,19 @@ public final class EcsSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+      ticker = null;
+    }
+    fronts.values().forEach(LoadBalancerFront::close);
+    fronts.clear();
     if (server != null) {
       server.stop(0);
       executor.shutdownNow();
       server = null;
+    }
+    if (containers != null) {
+      containers.close();
     }
   }
 

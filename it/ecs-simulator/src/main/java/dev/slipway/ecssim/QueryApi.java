@@ -79,16 +79,17 @@ final class QueryApi {
         }
         x.append("<DescribeTargetHealthResponse xmlns=\"").append(ELB_NS).append("\"><DescribeTargetHealthResult>")
             .append("<TargetHealthDescriptions>");
-        List<String[]> targets = model.targetsOf(tg);
-        for (String[] t : targets) {
-          // targets of the scenario's own revisions were healthy before the test began
-          String state = model.isScenarioRevision(t[2]) ? "healthy" : spec.state;
-          x.append("<member><Target><Id>").append(t[0]).append("</Id><Port>").append(t[1]).append("</Port></Target>")
-              .append("<HealthCheckPort>").append(t[1]).append("</HealthCheckPort>")
-              .append("<TargetHealth><State>").append(esc(state)).append("</State>");
-          if (!"healthy".equals(state) && spec.reason != null) {
-            x.append("<Reason>").append(esc(spec.reason)).append("</Reason>")
-                .append("<Description>Health checks failed</Description>");
+        for (EcsModel.Target t : model.targets(tg, spec)) {
+          x.append("<member><Target><Id>").append(esc(t.id())).append("</Id><Port>").append(t.port())
+              .append("</Port></Target>")
+              .append("<HealthCheckPort>").append(t.port()).append("</HealthCheckPort>")
+              .append("<TargetHealth><State>").append(esc(t.state())).append("</State>");
+          if (t.reason() != null) {
+            int colon = t.reason().indexOf(':');
+            x.append("<Reason>").append(esc(colon < 0 ? t.reason() : t.reason().substring(0, colon)))
+                .append("</Reason>")
+                .append("<Description>").append(esc(colon < 0 ? "Health checks failed" : t.reason()
+                    .substring(colon + 1).strip())).append("</Description>");
           }
           x.append("</TargetHealth></member>");
         }

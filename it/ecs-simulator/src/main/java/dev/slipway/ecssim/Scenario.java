@@ -164,6 +164,11 @@ public final class Scenario {
     public String reason;
     /** The load balancer in front of it, as DescribeTargetGroups reports it. */
     public String loadBalancerArn;
+    /**
+     * Container mode: the path its health checks GET on each task's port (a 2xx answer is healthy), and what the
+     * simulator's loopback load balancer sends traffic by. Scripted tasks report {@link #state} instead.
+     */
+    public String healthCheckPath = "/";
   }
 
   private static ObjectMapper mapper(Path file) {

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param startTimeout how long to wait for the health URL
  * @param startEnvironment extra environment variables for the started service (e.g. its port)
  * @param budget the error budget ({@code perf.maxErrorRate}, {@code perf.maxErrorRates}) every run is held to
+ * @param image where {@code perf.start=image} finds the image ({@code image.json}, {@code perf.image},
+ *     {@code perf.imagePlatform}); {@code null}: {@code target/slipway/image.json} under the working directory
  */
 public record LoadSettings(
     URI target,
@@ -54,7 +56,18 @@ public record LoadSettings(
     Duration startTimeout,
     Map<String, String> startEnvironment,
     Map<String, String> labels,
-    dev.slipway.perf.compare.ErrorBudget.Limits budget) {
+    dev.slipway.perf.compare.ErrorBudget.Limits budget,
+    ImageStart image) {
+
+  public LoadSettings(URI target, Path scenarioFile, List<Scenario> requests, List<Phase> phases, Double rate,
+      Double rampTo, Duration duration, Integer connections, String model, int threads, Duration warmup,
+      Duration timeout, int runs, Duration progressInterval, Path outputDir, String start, Path packagedJar,
+      Path workDir, URI health, Duration startTimeout, Map<String, String> startEnvironment,
+      Map<String, String> labels, dev.slipway.perf.compare.ErrorBudget.Limits budget) {
+    this(target, scenarioFile, requests, phases, rate, rampTo, duration, connections, model, threads, warmup, timeout,
+        runs, progressInterval, outputDir, start, packagedJar, workDir, health, startTimeout, startEnvironment, labels,
+        budget, null);
+  }
 
   public LoadSettings(URI target, Path scenarioFile, List<Scenario> requests, List<Phase> phases, Double rate,
       Double rampTo, Duration duration, Integer connections, String model, int threads, Duration warmup,
@@ -72,5 +85,7 @@ public record LoadSettings(
     phases = phases == null ? List.of() : List.copyOf(phases);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     startEnvironment = startEnvironment == null ? Map.of() : Map.copyOf(startEnvironment);
+    image = image != null ? image : new ImageStart((workDir == null ? Path.of("") : workDir)
+        .resolve("target/slipway/image.json"), null, null);
   }
 }

@@ -82,14 +82,11 @@ public final class LoadTest {
       throws TargetUnreachableException, ServiceStartException, IOException, InvalidInputException {
     List<RunResult> results = new ArrayList<>();
     List<List<String>> charts = new ArrayList<>();
-    ServiceProcess service = null;
+    StartedService service = null;
     try {
       if (s.start() != null && !s.start().isBlank()) {
-        List<String> command = ServiceProcess.command(s.start(), s.packagedJar());
         URI health = s.health() != null ? s.health() : config.target();
-        service = ServiceProcess.start(command, s.startEnvironment(), s.workDir(),
-            s.outputDir().resolve("service.log"), health,
-            s.startTimeout() == null ? Duration.ofSeconds(60) : s.startTimeout(), log);
+        service = ServiceStarter.start(s, health, Map.of(), log);
       }
       LoadRunner runner = new LoadRunner(log);
       for (int run = 1; run <= Math.max(1, s.runs()); run++) {

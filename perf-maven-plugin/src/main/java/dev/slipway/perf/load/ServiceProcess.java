@@ -2,7 +2,6 @@ package dev.slipway.perf.load;
 
 import dev.slipway.common.Log;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,15 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The service under test, forked for the duration of a load test ({@code perf.start}): started from a command (or
  * {@code java -jar} of the packaged jar), its output sent to a log file, considered up once its health URL answers
- * 2xx/3xx, and stopped (SIGTERM, then kill after a grace period, children included) when closed.
+ * 2xx/3xx from this process (not from another holder of its port), and stopped (SIGTERM, then kill after a grace
+ * period, children included) when closed.
  */
-public final class ServiceProcess implements AutoCloseable {
-  private static final Duration POLL = Duration.ofMillis(200);
+public final class ServiceProcess implements StartedService {
   private static final Duration GRACE = Duration.ofSeconds(10);
 
   private final Process process;
@@ -89,11 +90,14 @@ public final class ServiceProcess implements AutoCloseable {
 
   /**
    * Starts {@code command} in {@code workDir} with {@code environment} added to this process's, and waits until
-   * {@code health} answers, at most {@code timeout}. If the calling thread is interrupted meanwhile, the service is
-   * stopped, the interrupt flag is kept, and the exception says it was interrupted.
+   * {@code health} answers from it, at most {@code timeout}. Refuses to start when {@code health}'s port on this
+   * machine is taken already, and fails when the answer comes from another process (see {@link Readiness}). If the
+   * calling thread is interrupted meanwhile, the service is stopped, the interrupt flag is kept, and the exception
+   * says it was interrupted.
    */
   public static ServiceProcess start(List<String> command, java.util.Map<String, String> environment, Path workDir,
       Path logFile, URI health, Duration timeout, Log log) throws ServiceStartException {
+    Readiness.requireFreePort(health);
     Process p;
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -107,51 +111,31 @@ public final class ServiceProcess implements AutoCloseable {
     ServiceProcess service = new ServiceProcess(p, logFile, log);
     log.info("started service (pid " + p.pid() + "), waiting up to " + LoadRunner.human(timeout) + " for " + health
         + "; its output goes to " + logFile);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        String tail = service.tail();
-        service.close();
-        throw new ServiceStartException("perf.start: the service exited with status " + p.exitValue()
-            + " before " + health + " answered. Last output:\n" + tail);
-      }
-      try {
-        HttpURLConnection c = (HttpURLConnection) health.toURL().openConnection();
-        c.setConnectTimeout(1000);
-        c.setReadTimeout(2000);
-        int status = c.getResponseCode();
-        c.disconnect();
-        if (status >= 200 && status < 400) {
-          log.info("service is up: " + health + " answered " + status);
-          return service;
-        }
-        last = "status " + status;
-      } catch (IOException e) {
-        last = e.getClass().getSimpleName() + ": " + e.getMessage();
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        // The build is being cancelled: say so rather than blame the service's health, stop the service, and
-        // keep the interrupt for the caller.
-        Thread.currentThread().interrupt();
-        service.close();
-        throw new ServiceStartException("perf.start: interrupted while waiting for " + health + " to answer (last: "
-            + last + "); the service (pid " + p.pid() + ") was stopped", e);
-      }
-    }
-    String tail = service.tail();
-    service.close();
-    throw new ServiceStartException("perf.start: " + health + " did not become healthy within "
-        + LoadRunner.human(timeout) + " (last: " + last + "). Last output:\n" + tail);
+    Readiness.await(service, health, timeout, log);
+    return service;
+  }
+
+  @Override
+  public String describe() {
+    return "the service (pid " + process.pid() + ")";
+  }
+
+  @Override
+  public Optional<String> ended() {
+    return process.isAlive() ? Optional.empty() : Optional.of("exited with status " + process.exitValue());
+  }
+
+  @Override
+  public Set<Long> processes() {
+    return LocalPorts.tree(process.pid());
   }
 
   public long pid() {
     return process.pid();
   }
 
-  private String tail() {
+  @Override
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));

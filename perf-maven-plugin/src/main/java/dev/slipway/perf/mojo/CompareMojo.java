@@ -36,6 +36,22 @@ public class CompareMojo extends AbstractMojo {
   @Parameter(property = "perf.skip", defaultValue = "false")
   boolean skip;
 
+  /** {@code -DskipTests} skips the gate too (its load test did not run), as it skips failsafe's verify. */
+  @Parameter(property = "skipTests", defaultValue = "false")
+  boolean skipTests;
+
+  /** {@code -DskipITs} skips the gate too, as it skips failsafe's verify. */
+  @Parameter(property = "skipITs", defaultValue = "false")
+  boolean skipITs;
+
+  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
+  /** Skip the gate ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say. */
+  @Parameter(property = "perf.skipTests")
+  Boolean perfSkipTests;
+
   /** Current results: a result file or a folder of them (Slipway, JMH, Artillery, Gatling, k6, JMeter). */
   @Parameter(property = "perf.current", defaultValue = "${project.build.directory}/slipway/perf")
   File current;
@@ -228,8 +244,9 @@ public class CompareMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("perf:compare skipped (perf.skip)");
+    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
+    if (skipped != null) {
+      getLog().info("perf:compare skipped (" + skipped + ")");
       return;
     }
     Log log = GateMojoSupport.log(getLog());

@@ -3,11 +3,13 @@ package dev.slipway.perf.mojo;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Durations;
+import dev.slipway.perf.load.ImageStart;
 import dev.slipway.perf.load.LoadSettings;
 import dev.slipway.perf.load.LoadTest;
 import dev.slipway.perf.load.PhaseSettings;
 import dev.slipway.perf.load.RequestSettings;
 import dev.slipway.perf.load.Scenario;
+import dev.slipway.perf.load.ServicePort;
 import dev.slipway.perf.load.ServiceStartException;
 import dev.slipway.perf.load.TargetUnreachableException;
 import dev.slipway.perf.results.RunResult;
@@ -39,6 +41,28 @@ public class LoadMojo extends AbstractMojo {
   /** Skip the load test. */
   @Parameter(property = "perf.skip", defaultValue = "false")
   boolean skip;
+
+  /**
+   * {@code -DskipTests} skips this goal too, as it skips failsafe's integration tests (a load test is one); see
+   * {@code perf.skipTests}.
+   */
+  @Parameter(property = "skipTests", defaultValue = "false")
+  boolean skipTests;
+
+  /** {@code -DskipITs} skips this goal too, as it skips failsafe's integration tests; see {@code perf.skipTests}. */
+  @Parameter(property = "skipITs", defaultValue = "false")
+  boolean skipITs;
+
+  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
+  /**
+   * Skip this goal ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say;
+   * unset, they decide. {@code -DskipTests -Dperf.skipTests=false} skips the unit tests but not the load test.
+   */
+  @Parameter(property = "perf.skipTests")
+  Boolean perfSkipTests;
 
   /** Base URL of the service, e.g. {@code http://127.0.0.1:8080/health}. Load goes to this host and port only. */
   @Parameter(property = "perf.target")
@@ -102,10 +126,40 @@ public class LoadMojo extends AbstractMojo {
 
   /**
    * Start the service for the test and stop it afterwards: {@code jar} (this project's packaged jar), a path to a
-   * jar, or a command line. Unset: the target must already be running.
+   * jar, a command line, or {@code image} (the image image:build built, run as a container on the Docker API's host
+   * network). Unset: the target must already be running. The health URL's port must be free before the start, and
+   * the answer must come from the started service.
    */
   @Parameter(property = "perf.start")
   String start;
+
+  /**
+   * The port of the service {@code perf.start} starts, handed to it in {@code perf.portVariable}. {@code 0}: a free
+   * loopback port chosen at start (two builds on one machine never collide), filled into the target and health URLs
+   * where they say port 0 ({@code http://127.0.0.1:${perf.port}/health}). Unset, or without {@code perf.start}:
+   * the URLs and {@code startEnvironment} say everything.
+   */
+  @Parameter(property = "perf.port")
+  Integer port;
+
+  /** The environment variable that gives the started service its port ({@code perf.port}). */
+  @Parameter(property = "perf.portVariable", defaultValue = "PORT")
+  String portVariable;
+
+  /**
+   * {@code perf.start=image}: an image reference to run instead of the one {@code image.json} names (its
+   * {@code perf.imagePlatform} manifest, pulled by digest).
+   */
+  @Parameter(property = "perf.image")
+  String image;
+
+  /** {@code perf.start=image}: the platform of the built image to run. */
+  @Parameter(property = "perf.imagePlatform", defaultValue = "linux/amd64")
+  String imagePlatform;
+
+  /** {@code perf.start=image}: the hand-over file of image:build that names the image and its digests. */
+  @Parameter(property = "perf.imageJson", defaultValue = "${project.build.directory}/slipway/image.json")
+  File imageJson;
 
   /** URL polled until the started service answers 2xx/3xx; default the target. */
   @Parameter(property = "perf.health")
@@ -147,8 +201,9 @@ public class LoadMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("perf:load skipped (perf.skip)");
+    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
+    if (skipped != null) {
+      getLog().info("perf:load skipped (" + skipped + ")");
       return;
     }
     List<RunResult> results;
@@ -196,13 +251,23 @@ public class LoadMojo extends AbstractMojo {
     }
     List<Scenario> specs = RequestSettings.scenarios(rs);
     List<dev.slipway.perf.load.Phase> ph = PhaseSettings.phases(ps);
-    return new LoadSettings(uri(target, "perf.target"), scenario == null ? null : scenario.toPath(), specs, ph, rate,
+    ServicePort sp = ServicePort.resolve(port, portVariable, start, uri(target, "perf.target"),
+        uri(health, "perf.health"), startEnvironment, log());
+    return new LoadSettings(sp.target(), scenario == null ? null : scenario.toPath(), specs, ph, rate,
         rampTo, Durations.parse(duration, "perf.duration"), connections, model, threads,
         warmup == null ? null : Durations.parse(warmup, "perf.warmup"), Durations.parse(timeout, "perf.timeout"),
         runs, Durations.parse(progressInterval, "perf.progressInterval"), outputDirectory(), start,
-        packagedJar == null ? null : packagedJar.toPath(), workDir(), uri(health, "perf.health"), Durations.parse(startTimeout, "perf.startTimeout"),
-        startEnvironment, Map.of(), new dev.slipway.perf.compare.ErrorBudget.Limits(maxErrorRate,
-            dev.slipway.perf.compare.ErrorBudget.parsePerEndpoint(maxErrorRates), null));
+        packagedJar == null ? null : packagedJar.toPath(), workDir(), sp.health(),
+        Durations.parse(startTimeout, "perf.startTimeout"), sp.environment(), Map.of(),
+        new dev.slipway.perf.compare.ErrorBudget.Limits(maxErrorRate,
+            dev.slipway.perf.compare.ErrorBudget.parsePerEndpoint(maxErrorRates), null),
+        new ImageStart(imageJsonPath(), image, imagePlatform));
+  }
+
+  /** Without a project, {@code ${project.build.directory}} is left unresolved: ./target/slipway/image.json then. */
+  private java.nio.file.Path imageJsonPath() {
+    return imageJson == null || imageJson.getPath().contains("${")
+        ? workDir().resolve("target/slipway/image.json") : imageJson.toPath();
   }
 
   /** Without a project, Maven leaves {@code ${project.basedir}} unresolved; use ./target/slipway/perf then. */

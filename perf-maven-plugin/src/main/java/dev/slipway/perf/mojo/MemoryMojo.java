@@ -105,8 +105,9 @@ public class MemoryMojo extends ServiceLoadMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipMemory) {
-      getLog().info("perf:memory skipped (" + (skip ? "perf.skip" : "perf.memory.skip") + ")");
+    String skipped = skipped(skipMemory, "perf.memory.skip");
+    if (skipped != null) {
+      getLog().info("perf:memory skipped (" + skipped + ")");
       return;
     }
     MemoryReport report;
@@ -171,7 +172,7 @@ public class MemoryMojo extends ServiceLoadMojo {
       throw new InvalidInputException("perf.target is not set: give the URL to load, e.g. "
           + "-Dperf.target=http://127.0.0.1:8080/health");
     }
-    return new JvmTarget.Forked(command, startEnvironment, load.workDir(), outputDir().resolve("service.log"),
+    return new JvmTarget.Forked(command, load.startEnvironment(), load.workDir(), outputDir().resolve("service.log"),
         healthUrl, load.startTimeout());
   }
 }

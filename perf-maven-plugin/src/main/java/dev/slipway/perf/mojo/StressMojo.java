@@ -92,8 +92,9 @@ public class StressMojo extends ServiceLoadMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipStress) {
-      getLog().info("perf:stress skipped (" + (skip ? "perf.skip" : "perf.stress.skip") + ")");
+    String skipped = skipped(skipStress, "perf.stress.skip");
+    if (skipped != null) {
+      getLog().info("perf:stress skipped (" + skipped + ")");
       return;
     }
     StressReport report;

@@ -9,7 +9,8 @@ import dev.slipway.perf.load.LoadConfig;
 import dev.slipway.perf.load.LoadRunner;
 import dev.slipway.perf.load.LoadSettings;
 import dev.slipway.perf.load.LoadTest;
-import dev.slipway.perf.load.ServiceProcess;
+import dev.slipway.perf.load.ServiceStarter;
+import dev.slipway.perf.load.StartedService;
 import dev.slipway.perf.load.ServiceStartException;
 import dev.slipway.perf.load.TargetUnreachableException;
 import dev.slipway.perf.results.EndpointResult;
@@ -60,15 +61,13 @@ public final class CapacitySearch {
       throws InvalidInputException, ServiceStartException, TargetUnreachableException, IOException {
     LoadTest.resolve(withRate(s, s.startRate()));
     long started = System.nanoTime();
-    ServiceProcess service = null;
+    StartedService service = null;
     List<StressReport.Step> steps = new ArrayList<>();
     String stopReason;
     try {
       LoadSettings l = s.load();
       if (l.start() != null && !l.start().isBlank()) {
-        service = ServiceProcess.start(ServiceProcess.command(l.start(), l.packagedJar()), l.startEnvironment(),
-            l.workDir(), l.outputDir().resolve("service.log"), health(s), l.startTimeout() == null
-                ? Duration.ofSeconds(60) : l.startTimeout(), log);
+        service = ServiceStarter.start(l, health(s), java.util.Map.of(), log);
       }
       log.info(String.format(Locale.ROOT, "perf:stress: SLO p99 <= %s ms and errors <= %s %%; rates from %s/s x%s "
           + "up to %s/s, %s per step, at most %s in all", num(s.sloP99().toNanos() / 1e6), num(s.sloErrorRate()

@@ -133,6 +133,27 @@ class CompareGoalTest {
 
   @Test
   @InjectMojo(goal = "compare")
+  @UserProperty(name = "skipTests")
+  @UserProperty(name = "perf.baseline", value = "nowhere")
+  @UserProperty(name = "perf.directions", value = "latency=sideways")
+  void skipTestsSkipsTheGateAsItSkipsFailsafesVerify(CompareMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines())
+        .containsExactly("[INFO] perf:compare skipped (skipTests; -Dperf.skipTests=false runs it all the same)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "skipITs")
+  @UserProperty(name = "perf.skipTests", value = "false")
+  @UserProperty(name = "perf.directions", value = "latency=sideways")
+  void perfSkipTestsFalseRunsTheGateDespiteSkipITs(CompareMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class).hasMessageContaining("sideways");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
   @UserProperty(name = "perf.baseline", value = "nowhere")
   void aMissingBaselineIsNamed(CompareMojo mojo) throws Exception {
     slowerByHalf();

@@ -383,4 +383,189 @@ class LoadGoalTest {
   void aNegativeArrivalRateNamesThePhase(LoadMojo mojo) {
     fails(mojo, "<phases><phase> #1: phase arrival rates must be >= 0, were -5.0");
   }
+
+  // perf.start=image, perf.port, and the tests' skip switches
+
+  @Test
+  @InjectMojo(goal = "load")
+  void theNewParametersDefaults(LoadMojo mojo) throws Exception {
+    LoadSettings s = mojo.settings();
+    assertThat(s.image().imageJson()).isEqualTo(build.path("target/slipway/image.json"));
+    assertThat(s.image().image()).isNull();
+    assertThat(s.image().platform()).isEqualTo("linux/amd64");
+    assertThat(mojo.port).isNull();
+    assertThat(mojo.portVariable).isEqualTo("PORT");
+    assertThat(mojo.skipTests).isFalse();
+    assertThat(mojo.skipITs).isFalse();
+    assertThat(mojo.mavenTestSkip).isFalse();
+    assertThat(mojo.perfSkipTests).isNull();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/api")
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.port", value = "0")
+  @UserProperty(name = "perf.portVariable", value = "SERVER_PORT")
+  @UserProperty(name = "perf.image", value = "127.0.0.1:5000/hello:1")
+  @UserProperty(name = "perf.imagePlatform", value = "linux/arm64")
+  @UserProperty(name = "perf.imageJson", value = "build/image.json")
+  void imageAndPortPropertiesBind(LoadMojo mojo) throws Exception {
+    LoadSettings s = mojo.settings();
+    int port = s.target().getPort();
+    assertThat(port).as("perf.port=0 chose a free port").isPositive();
+    assertThat(s.target()).isEqualTo(URI.create("http://127.0.0.1:" + port + "/api"));
+    assertThat(s.startEnvironment()).isEqualTo(Map.of("SERVER_PORT", String.valueOf(port)));
+    assertThat(s.start()).isEqualTo("image");
+    assertThat(s.image().image()).isEqualTo("127.0.0.1:5000/hello:1");
+    assertThat(s.image().platform()).isEqualTo("linux/arm64");
+    assertThat(s.image().imageJson()).isEqualTo(build.path("build/image.json"));
+  }
+
+  @Test
+  @InjectMojo(goal = "load", pom = POM + "<target>http://127.0.0.1:0</target><health>http://127.0.0.1:0/health</health>"
+      + "<start>jar</start><port>0</port><startEnvironment><PORT>0</PORT><BIND>127.0.0.1</BIND></startEnvironment>"
+      + END)
+  void portZeroFromThePomGivesEveryBuildItsOwnPort(LoadMojo mojo) throws Exception {
+    LoadSettings first = mojo.settings();
+    LoadSettings second = mojo.settings();
+    int port = first.target().getPort();
+    assertThat(first.health()).isEqualTo(URI.create("http://127.0.0.1:" + port + "/health"));
+    assertThat(first.startEnvironment()).as("the chosen port replaces the POM's 0")
+        .isEqualTo(Map.of("PORT", String.valueOf(port), "BIND", "127.0.0.1"));
+    assertThat(second.target().getPort()).as("chosen afresh, not fixed").isPositive();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/api")
+  @UserProperty(name = "perf.port", value = "0")
+  void portZeroWithoutStartChangesNothing(LoadMojo mojo) throws Exception {
+    LoadSettings s = mojo.settings();
+    assertThat(s.target()).isEqualTo(URI.create("http://127.0.0.1:0/api"));
+    assertThat(s.startEnvironment()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "skipTests")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void skipTestsSkipsTheLoadTestAsItSkipsFailsafe(LoadMojo mojo) throws Exception {
+    try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      mojo.target = "http://127.0.0.1:" + target.getLocalPort() + "/";
+      mojo.execute();
+      target.setSoTimeout(1);
+      assertThatThrownBy(target::accept).as("no connection to the target").isInstanceOf(SocketTimeoutException.class);
+    }
+    assertThat(build.log().lines())
+        .containsExactly("[INFO] perf:load skipped (skipTests; -Dperf.skipTests=false runs it all the same)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "skipITs")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void skipItsSkipsTheLoadTest(LoadMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines())
+        .containsExactly("[INFO] perf:load skipped (skipITs; -Dperf.skipTests=false runs it all the same)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "maven.test.skip")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void mavenTestSkipSkipsTheLoadTest(LoadMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines())
+        .containsExactly("[INFO] perf:load skipped (maven.test.skip; -Dperf.skipTests=false runs it all the same)");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load", pom = "<project><properties><skipTests>true</skipTests></properties></project>")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void skipTestsAsAPomPropertySkipsItToo(LoadMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines()).singleElement().asString().startsWith("[INFO] perf:load skipped (skipTests;");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.skipTests", value = "true")
+  @UserProperty(name = "perf.model", value = "sideways")
+  void perfSkipTestsSkipsOnlyThePerfGoals(LoadMojo mojo) throws Exception {
+    mojo.execute();
+    assertThat(build.log().lines()).containsExactly("[INFO] perf:load skipped (perf.skipTests)");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "skipTests")
+  @UserProperty(name = "skipITs")
+  @UserProperty(name = "perf.skipTests", value = "false")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  @UserProperty(name = "perf.model", value = "sideways")
+  void perfSkipTestsFalseRunsTheLoadTestDespiteSkipTests(LoadMojo mojo) {
+    fails(mojo, "perf.model");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/")
+  @UserProperty(name = "perf.start", value = "jar")
+  @UserProperty(name = "perf.port", value = "65536")
+  void aPortOutOfRange(LoadMojo mojo) {
+    fails(mojo, "perf.port = 65536 is not accepted; expected 0 (a free loopback port, chosen at start) or a port "
+        + "from 1 to 65535");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/")
+  @UserProperty(name = "perf.start", value = "jar")
+  @UserProperty(name = "perf.port", value = "0")
+  @UserProperty(name = "perf.portVariable", value = "MY PORT")
+  void aPortVariableThatIsNoName(LoadMojo mojo) {
+    fails(mojo, "perf.portVariable = 'MY PORT' is not an environment variable name");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  @UserProperty(name = "perf.start", value = "image")
+  void theImageOfABuildWithoutImageJson(LoadMojo mojo) {
+    fails(mojo, "perf.start=image runs the image image:build described in " + build.path("target/slipway/image.json")
+        + ", which does not exist: run image:build first (mvn package), or name an image with perf.image");
+    assertThat(build.written()).isEmpty();
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  @UserProperty(name = "perf.start", value = "image")
+  void anImageThatWasNotPushed(LoadMojo mojo) throws Exception {
+    new dev.slipway.common.image.BuiltImage(1, "hello@sha256:" + "0".repeat(64), "hello", java.util.List.of(),
+        "sha256:" + "0".repeat(64), "application/vnd.oci.image.index.v1+json", java.util.List.of(), "/tmp/layout",
+        false, null, "2026-01-01T00:00:00Z").write(build.path("target/slipway/image.json"));
+    fails(mojo, "describes an image that was not pushed (only the OCI layout /tmp/layout was written); "
+        + "perf.start=image pulls the image by digest from its registry");
+  }
+
+  @Test
+  @InjectMojo(goal = "load")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.imagePlatform", value = "linux/s390x")
+  void aPlatformTheImageLacks(LoadMojo mojo) throws Exception {
+    new dev.slipway.common.image.BuiltImage(1, "127.0.0.1:9/hello@sha256:" + "0".repeat(64), "127.0.0.1:9/hello",
+        java.util.List.of("1"), "sha256:" + "0".repeat(64), "application/vnd.oci.image.index.v1+json",
+        java.util.List.of(new dev.slipway.common.image.BuiltImage.Platform("linux", "amd64", "sha256:" + "1".repeat(64),
+            100), new dev.slipway.common.image.BuiltImage.Platform("linux", "arm64", "sha256:" + "2".repeat(64), 100)),
+        null, true, null, "2026-01-01T00:00:00Z").write(build.path("target/slipway/image.json"));
+    fails(mojo, "perf.imagePlatform = linux/s390x is not a platform of the image in "
+        + build.path("target/slipway/image.json") + "; it has linux/amd64, linux/arm64");
+  }
 }

@@ -148,6 +148,11 @@ public class MojoGoalExtension extends MojoExtension {
     void begin(Path dir, MavenProject project, Properties user, List<String> goals) {
       Properties system = new Properties();
       system.putAll(System.getProperties());
+      // surefire hands the outer build's -D switches to the test JVM as system properties: the outer build's
+      // -DskipITs (used while iterating) must not skip the goal under test, which honours it as Maven would
+      for (String outer : List.of("skipTests", "skipITs", "maven.test.skip", "maven.test.skip.exec")) {
+        system.remove(outer);
+      }
       request.setBaseDirectory(dir.toFile());
       request.setPom(project.getFile());
       request.setUserProperties(user);

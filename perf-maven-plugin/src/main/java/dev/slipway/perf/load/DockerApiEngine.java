@@ -1,0 +1,185 @@
+package dev.slipway.perf.load;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.RemoteDockerImage;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * {@link ContainerEngine} over the Docker Engine API, found the way Testcontainers finds it ({@code DOCKER_HOST},
+ * {@code ~/.testcontainers.properties}, the usual sockets): Docker, or podman's {@code podman system service}. The
+ * same discovery as {@code image:scan}'s container engine. Testcontainers pulls the image (with the registry
+ * credentials Docker's config holds); the container itself is created, watched and removed with the Docker client
+ * directly, since a service under load is no test container: it must not be waited for, and its exit is an answer.
+ */
+public final class DockerApiEngine implements ContainerEngine {
+  /** Label on the containers this engine starts. */
+  static final String LABEL = "dev.slipway.perf";
+
+  private DockerClient client() throws ContainerException {
+    try {
+      return DockerClientFactory.instance().client();
+    } catch (RuntimeException | LinkageError e) {
+      throw new ContainerException("no Docker API endpoint answers (DOCKER_HOST, /var/run/docker.sock; podman serves "
+          + "one with `podman system service`): " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    try {
+      client();
+      return "the Docker API at " + DockerClientFactory.instance().getTransportConfig().getDockerHost();
+    } catch (ContainerException | RuntimeException e) {
+      return "the Docker API";
+    }
+  }
+
+  @Override
+  public Container run(String image, Map<String, String> environment, Path logFile) throws ContainerException {
+    DockerClient docker = client();
+    String resolved;
+    try {
+      resolved = new RemoteDockerImage(DockerImageName.parse(image)).get();
+    } catch (RuntimeException e) {
+      throw new ContainerException("cannot pull " + image + ": " + causes(e), e);
+    }
+    List<String> env = new ArrayList<>();
+    environment.forEach((k, v) -> env.add(k + "=" + v));
+    String id;
+    try {
+      id = docker.createContainerCmd(resolved).withEnv(env).withLabels(Map.of(LABEL, "service"))
+          .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")).exec().getId();
+    } catch (RuntimeException e) {
+      throw new ContainerException("cannot create a container of " + image + ": " + causes(e), e);
+    }
+    DockerContainer c = new DockerContainer(docker, id);
+    try {
+      docker.startContainerCmd(id).exec();
+      c.follow(logFile);
+    } catch (RuntimeException | IOException e) {
+      try {
+        c.remove(0);
+      } catch (ContainerException ignored) {
+        // the start failed already: that is the error to report
+      }
+      throw new ContainerException("cannot start the container of " + image + ": " + causes(e), e);
+    }
+    return c;
+  }
+
+  private static String causes(Throwable e) {
+    StringBuilder why = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !why.toString().contains(t.getMessage())) {
+        why.append(why.length() == 0 ? "" : ": ").append(t.getMessage());
+      }
+    }
+    return why.length() == 0 ? e.getClass().getSimpleName() : why.toString();
+  }
+
+  private static final class DockerContainer implements Container {
+    private final DockerClient docker;
+    private final String id;
+    private ResultCallback.Adapter<Frame> logs;
+
+    DockerContainer(DockerClient docker, String id) {
+      this.docker = docker;
+      this.id = id;
+    }
+
+    /** Appends the container's output to {@code file} as it comes, until the container ends. */
+    void follow(Path file) throws IOException {
+      OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      logs = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+              try {
+                out.write(frame.getPayload());
+                out.flush();
+              } catch (IOException e) {
+                // the log file went away: the container runs on
+              }
+            }
+
+            @Override
+            public void close() throws IOException {
+              super.close();
+              out.close();
+            }
+          });
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    private InspectContainerResponse.ContainerState state() throws ContainerException {
+      try {
+        return docker.inspectContainerCmd(id).exec().getState();
+      } catch (RuntimeException e) {
+        throw new ContainerException("cannot inspect container " + id + ": " + causes(e), e);
+      }
+    }
+
+    @Override
+    public OptionalLong exitCode() throws ContainerException {
+      InspectContainerResponse.ContainerState s = state();
+      if (Boolean.TRUE.equals(s.getRunning()) || s.getExitCodeLong() == null
+          || "created".equals(s.getStatus())) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(s.getExitCodeLong());
+    }
+
+    @Override
+    public long hostPid() throws ContainerException {
+      Long pid = state().getPidLong();
+      return pid == null ? 0 : pid;
+    }
+
+    @Override
+    public void remove(int graceSeconds) throws ContainerException {
+      try {
+        try {
+          docker.stopContainerCmd(id).withTimeout(graceSeconds).exec();
+        } catch (NotFoundException gone) {
+          return;
+        } catch (RuntimeException alreadyStopped) {
+          // not running (any more): remove it all the same
+        }
+        if (logs != null) {
+          try {
+            logs.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+            logs.close();
+          } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }
+        docker.removeContainerCmd(id).withForce(true).exec();
+      } catch (NotFoundException gone) {
+        // removed already
+      } catch (RuntimeException e) {
+        throw new ContainerException("cannot remove container " + id + ": " + causes(e), e);
+      }
+    }
+  }
+}
