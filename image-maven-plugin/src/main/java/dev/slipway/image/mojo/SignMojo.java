@@ -232,10 +232,9 @@ public class SignMojo extends AbstractImageMojo {
     }
 
     String registry = image.registry();
-    boolean insecure = registryAccess().isInsecure(registry);
     return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
         BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
-        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), insecure,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), registryAccess(),
         chosen == SignConfig.Mode.KEY ? rekor() : null);
   }
 
