@@ -49,12 +49,12 @@ public record SignConfig(
       Map<String, String> annotations, Path outputDir, boolean attachReferrers, List<Attestation> attestations,
       RegistryCredentials credentials, boolean insecureRegistry, TransparencyLog rekor) {
     this(image, signPlatforms, mode, keyless, key, annotations, outputDir, attachReferrers, attestations, credentials,
-        insecureRegistry ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure(), rekor);
+        insecureRegistry && image != null ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure(), rekor);
   }
 
   /** Whether the image's registry is reached over plain HTTP. */
   public boolean insecureRegistry() {
-    return registryAccess.isInsecure(image.registry());
+    return image != null && registryAccess.isInsecure(image.registry());
   }
 
   public enum Mode {

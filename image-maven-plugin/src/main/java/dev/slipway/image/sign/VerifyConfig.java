@@ -28,12 +28,12 @@ public record VerifyConfig(
   public VerifyConfig(ImageRef image, Policy policy, List<String> requiredPredicateTypes, Path outputDir,
       RegistryCredentials credentials, boolean insecureRegistry) {
     this(image, policy, requiredPredicateTypes, outputDir, credentials,
-        insecureRegistry ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure());
+        insecureRegistry && image != null ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure());
   }
 
   /** Whether the image's registry is reached over plain HTTP. */
   public boolean insecureRegistry() {
-    return registryAccess.isInsecure(image.registry());
+    return image != null && registryAccess.isInsecure(image.registry());
   }
 
   /** Who must have signed. */
