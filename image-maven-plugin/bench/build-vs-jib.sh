@@ -9,7 +9,8 @@
 # Each project is compiled and packaged once; then only the image goal runs (`mvn <plugin>:build`), so the figures
 # are the plugins' own (Maven start-up, project and plugin resolution included), not the compiler's.
 #
-# Cases (whole mvn call, wall milliseconds, medians over RUNS):
+# Cases (whole mvn call, medians over RUNS of wall milliseconds and of CPU milliseconds, user + system of the mvn
+# process and its children: on a shared machine the CPU figures move far less than the wall ones):
 #   cold       target/slipway and target/jib-cache removed, a new repository in the registry (every blob uploaded)
 #   no-change  the same call again right after (caches kept, blobs already pushed)
 #   skipped    -Dimage.skip / -Djib.skip (Maven, project resolution and plugin loading only)
@@ -96,7 +97,13 @@ POM
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk "BEGIN{printf \"%.2f\", $1/$2}"; }
-now() { date +%s%N; }
+# run CMD...: runs it quietly and sets WALL and CPU (ms) from bash's own accounting of the finished command
+run() {
+  local out TIMEFORMAT='%3R %3U %3S'
+  out=$( { time "$@" >/dev/null 2>&1; } 2>&1 ) || { echo "failed: $*" >&2; exit 1; }
+  read -r WALL U S <<<"$out"
+  WALL=$(awk "BEGIN{printf \"%d\", $WALL*1000}"); CPU=$(awk "BEGIN{printf \"%d\", ($U+$S)*1000}")
+}
 
 bench_project() {
   local label=$1 app=$2 main=$3
@@ -113,26 +120,37 @@ bench_project() {
   "${mvn_cmd[@]}" "${slipway[@]}" -Dimage.to=$reg/$label-warmup-slipway >/dev/null
 
   local -a cold_s=() cold_j=() warm_s=() warm_j=() skip_s=() skip_j=()
-  local i tool t0 t1 t2 t3 args
+  local -a ccold_s=() ccold_j=() cwarm_s=() cwarm_j=() cskip_s=() cskip_j=()
+  local i tool args
   for i in $(seq "$runs"); do
     for tool in slipway jib; do
       if [ $tool = slipway ]; then args=("${slipway[@]}" -Dimage.to=$reg/$label-s-$i); skip=-Dimage.skip
       else args=("${jib[@]}" -Djib.to.image=$reg/$label-j-$i); skip=-Djib.skip; fi
       rm -rf "$app/target/slipway" "$app/target/jib-cache"
-      t0=$(now); "${mvn_cmd[@]}" "${args[@]}" >/dev/null; t1=$(now)
-      "${mvn_cmd[@]}" "${args[@]}" >/dev/null; t2=$(now)
-      "${mvn_cmd[@]}" "${args[@]}" $skip >/dev/null; t3=$(now)
+      local c=() cc=()
+      run "${mvn_cmd[@]}" "${args[@]}"; c+=("$WALL"); cc+=("$CPU")
+      run "${mvn_cmd[@]}" "${args[@]}"; c+=("$WALL"); cc+=("$CPU")
+      run "${mvn_cmd[@]}" "${args[@]}" $skip; c+=("$WALL"); cc+=("$CPU")
       if [ $tool = slipway ]; then
-        cold_s+=($(( (t1-t0)/1000000 ))); warm_s+=($(( (t2-t1)/1000000 ))); skip_s+=($(( (t3-t2)/1000000 )))
+        cold_s+=("${c[0]}"); warm_s+=("${c[1]}"); skip_s+=("${c[2]}")
+        ccold_s+=("${cc[0]}"); cwarm_s+=("${cc[1]}"); cskip_s+=("${cc[2]}")
       else
-        cold_j+=($(( (t1-t0)/1000000 ))); warm_j+=($(( (t2-t1)/1000000 ))); skip_j+=($(( (t3-t2)/1000000 )))
+        cold_j+=("${c[0]}"); warm_j+=("${c[1]}"); skip_j+=("${c[2]}")
+        ccold_j+=("${cc[0]}"); cwarm_j+=("${cc[1]}"); cskip_j+=("${cc[2]}")
       fi
     done
   done
   local cs cj ws wj ss sj
   cs=$(median "${cold_s[@]}"); cj=$(median "${cold_j[@]}"); ws=$(median "${warm_s[@]}"); wj=$(median "${warm_j[@]}")
   ss=$(median "${skip_s[@]}"); sj=$(median "${skip_j[@]}")
-  echo "== $label: $runs runs, whole mvn call running only the image goal, median ms"
+  echo "== $label: $runs runs, whole mvn call running only the image goal, median wall ms (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "cold         image:build $cs   jib:build $cj   ratio $(ratio "$cs" "$cj")x"
+  echo "no-change    image:build $ws   jib:build $wj   ratio $(ratio "$ws" "$wj")x"
+  echo "skipped      image:build $ss   jib:build $sj   ratio $(ratio "$ss" "$sj")x"
+  echo "no-change / cold: image:build $(ratio "$ws" "$cs")x   jib:build $(ratio "$wj" "$cj")x"
+  cs=$(median "${ccold_s[@]}"); cj=$(median "${ccold_j[@]}"); ws=$(median "${cwarm_s[@]}"); wj=$(median "${cwarm_j[@]}")
+  ss=$(median "${cskip_s[@]}"); sj=$(median "${cskip_j[@]}")
+  echo "-- $label: median CPU ms (user + system)"
   echo "cold         image:build $cs   jib:build $cj   ratio $(ratio "$cs" "$cj")x"
   echo "no-change    image:build $ws   jib:build $wj   ratio $(ratio "$ws" "$wj")x"
   echo "skipped      image:build $ss   jib:build $sj   ratio $(ratio "$ss" "$sj")x"

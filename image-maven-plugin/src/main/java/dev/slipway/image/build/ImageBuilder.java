@@ -102,9 +102,14 @@ public final class ImageBuilder {
         baseDigest = resolveBaseDigest(base.get(), baseCredentials, config);
       }
       Path fingerprintFile = config.workDir().resolve("cache/image.fingerprint");
-      String fingerprint = reproducible(config) ? BuildFingerprint.of(config, baseDigest) : null;
-      Optional<BuiltImage> upToDate = upToDate(config, fingerprint, fingerprintFile);
+      BuildFingerprint fingerprint = reproducible(config)
+          ? BuildFingerprint.of(config, baseDigest, fingerprintFile) : null;
+      Optional<BuiltImage> upToDate = upToDate(config, fingerprint);
       if (upToDate.isPresent()) {
+        if (fingerprint.rehashed()) {
+          // files were rewritten with the same bytes: remember their new times so the next run hashes nothing
+          fingerprint.write(fingerprintFile);
+        }
         log.info("Image is up to date: " + upToDate.get().reference() + " (inputs unchanged since the last build"
             + (upToDate.get().pushed() ? ", every tag still points at it" : "") + ")");
         return upToDate.get();
@@ -155,7 +160,7 @@ public final class ImageBuilder {
       BuiltImage image = describe(config, layout, indexDigest, pushed, base.orElse(null), baseDigest);
       image.write(config.imageJson());
       if (fingerprint != null) {
-        dev.slipway.common.AtomicFiles.write(fingerprintFile, fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        fingerprint.write(fingerprintFile);
       }
       log.info("Wrote " + config.imageJson());
       return image;
@@ -182,11 +187,9 @@ public final class ImageBuilder {
    * The previous build's result when its fingerprint equals this one's and its outputs are still in place: the
    * layout on disk, and in the registry every tag still pointing at the same index.
    */
-  private Optional<BuiltImage> upToDate(BuildConfig c, String fingerprint, Path fingerprintFile)
-      throws InterruptedException {
+  private Optional<BuiltImage> upToDate(BuildConfig c, BuildFingerprint fingerprint) throws InterruptedException {
     try {
-      if (fingerprint == null || !Files.exists(fingerprintFile) || !Files.exists(c.imageJson())
-          || !fingerprint.equals(Files.readString(fingerprintFile).strip())) {
+      if (fingerprint == null || !fingerprint.unchanged() || !Files.exists(c.imageJson())) {
         return Optional.empty();
       }
       BuiltImage previous = BuiltImage.read(c.imageJson());

@@ -233,10 +233,9 @@ public class SignMojo extends AbstractImageMojo {
     }
 
     String registry = image.registry();
-    RegistryAccess access = registryAccess();
     return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
         BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
-        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), access,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), registryAccess(),
         chosen == SignConfig.Mode.KEY ? rekor() : null);
   }
 

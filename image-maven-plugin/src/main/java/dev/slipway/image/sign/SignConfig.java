@@ -21,7 +21,8 @@ import java.util.Set;
  * @param outputDir {@code target/slipway}: bundles go to {@code signatures/} below it
  * @param attachReferrers also attach bundles and attestations as OCI referrers
  * @param attestations what to attest (empty list: nothing)
- * @param registryAccess how the registry is reached: plain HTTP or not, and the timeouts
+ * @param registryAccess how the registry is reached: plain HTTP if listed, and the timeouts of every call
+ *     ({@code image.registry.timeout}, {@code image.registry.connectTimeout})
  * @param rekor key mode: the transparency log to record signatures in, or null (keyless always logs)
  */
 public record SignConfig(
@@ -44,13 +45,12 @@ public record SignConfig(
     registryAccess = registryAccess == null ? RegistryAccess.secure() : registryAccess;
   }
 
-  /** With the default registry limits; {@code insecureRegistry}: the image's registry is reached over plain HTTP. */
+  /** With the default registry timeouts; plain HTTP to the image's registry when {@code insecureRegistry}. */
   public SignConfig(ImageRef image, boolean signPlatforms, Mode mode, Keyless keyless, KeySigner key,
       Map<String, String> annotations, Path outputDir, boolean attachReferrers, List<Attestation> attestations,
       RegistryCredentials credentials, boolean insecureRegistry, TransparencyLog rekor) {
     this(image, signPlatforms, mode, keyless, key, annotations, outputDir, attachReferrers, attestations, credentials,
-        insecureRegistry && image != null ? RegistryAccess.of(Set.of(image.registry())) : RegistryAccess.secure(),
-        rekor);
+        insecureRegistry && image != null ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure(), rekor);
   }
 
   /** Whether the image's registry is reached over plain HTTP. */

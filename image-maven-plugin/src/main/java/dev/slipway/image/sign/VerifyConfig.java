@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * What {@link ImageVerifier} checks: the image, who must have signed it, which attestations must exist, and where
- * {@code verified.json} goes, and how the registry is reached (plain HTTP or not, timeouts).
+ * {@code verified.json} goes, and how the registry is reached (plain HTTP if listed, the timeouts of every call).
  */
 public record VerifyConfig(
     ImageRef image,
@@ -24,12 +24,11 @@ public record VerifyConfig(
     registryAccess = registryAccess == null ? RegistryAccess.secure() : registryAccess;
   }
 
-  /** With the default registry limits; {@code insecureRegistry}: the image's registry is reached over plain HTTP. */
+  /** With the default registry timeouts; plain HTTP to the image's registry when {@code insecureRegistry}. */
   public VerifyConfig(ImageRef image, Policy policy, List<String> requiredPredicateTypes, Path outputDir,
       RegistryCredentials credentials, boolean insecureRegistry) {
     this(image, policy, requiredPredicateTypes, outputDir, credentials,
-        insecureRegistry && image != null ? RegistryAccess.of(java.util.Set.of(image.registry()))
-            : RegistryAccess.secure());
+        insecureRegistry && image != null ? RegistryAccess.of(List.of(image.registry())) : RegistryAccess.secure());
   }
 
   /** Whether the image's registry is reached over plain HTTP. */

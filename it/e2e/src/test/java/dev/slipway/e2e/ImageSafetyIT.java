@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Json;
 import dev.slipway.testkit.MavenRun;
+import dev.slipway.testkit.SilentServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,20 +50,8 @@ class ImageSafetyIT {
 
   @Test
   void aRegistryThatAcceptsAndNeverAnswersFailsWithinTheTimeoutSayingWhatItWaitedFor() throws Exception {
-    List<Socket> accepted = new CopyOnWriteArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept());
-          }
-        } catch (IOException closed) {
-          // the test is over
-        }
-      });
-      t.setDaemon(true);
-      t.start();
-      String registry = "127.0.0.1:" + silent.getLocalPort();
+    try (SilentServer silent = new SilentServer()) {
+      String registry = silent.hostPort();
       Path project = ExampleProject.copy("hello-service", dir);
       MavenRun.Result r = MavenRun.in(project).args("package", "-DskipTests", "-Dimage.to=" + registry + "/hello",
           "-Dimage.insecureRegistries=" + registry, "-Dimage.registry.timeout=2s",
@@ -75,11 +60,7 @@ class ImageSafetyIT {
       assertThat(r.log()).contains("still waiting for registry " + registry + " to answer")
           .contains("neither answered nor took any data for 2 s")
           .contains("image.registry.timeout");
-      assertThat(accepted).isNotEmpty();
-    } finally {
-      for (Socket s : accepted) {
-        s.close();
-      }
+      assertThat(silent.accepted()).isNotEmpty();
     }
   }
 

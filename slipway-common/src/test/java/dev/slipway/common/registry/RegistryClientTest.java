@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.common.Log;
 import dev.slipway.testkit.LocalRegistry;
+import dev.slipway.testkit.SilentServer;
 import dev.slipway.testkit.Skopeo;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -79,39 +80,6 @@ class RegistryClientTest {
         .hasMessageContaining("cannot connect to registry 127.0.0.1:1");
   }
 
-  /** A loopback server that accepts connections and never says a word. */
-  static final class SilentServer implements AutoCloseable {
-    final java.net.ServerSocket socket;
-    final java.util.List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    SilentServer() throws java.io.IOException {
-      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(socket.accept());
-          }
-        } catch (java.io.IOException closed) {
-          // closed by the test
-        }
-      }, "silent-registry");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    String hostPort() {
-      return "127.0.0.1:" + socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws java.io.IOException {
-      socket.close();
-      for (java.net.Socket s : accepted) {
-        s.close();
-      }
-    }
-  }
-
   static final class Lines implements Log {
     final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -147,7 +115,7 @@ class RegistryClientTest {
           .hasMessageContaining("image.registry.timeout");
       assertThat(log.lines).anySatisfy(l -> assertThat(l)
           .contains("still waiting for registry " + silent.hostPort() + " to answer HEAD manifest 1.0"));
-      assertThat(silent.accepted).isNotEmpty();
+      assertThat(silent.accepted()).isNotEmpty();
     }
   }
 
