@@ -5,9 +5,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
-./mvnw -B -q -pl perf-maven-plugin -am test-compile -Dmaven.main.skip=false >/dev/null
-cp_file="$(mktemp)"
-./mvnw -B -q -pl perf-maven-plugin dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
-cp="$here/target/classes:$here/target/test-classes:$(cat "$cp_file")"
-rm -f "$cp_file"
+# One reactor invocation: the sibling modules (slipway-common, the test kit) then resolve to their target/classes,
+# so nothing has to be installed into ~/.m2 first. A relative outputFile lands in each module's own target/.
+./mvnw -B -q -ntp -pl perf-maven-plugin -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/validate-gate.classpath -Dmdep.includeScope=test >/dev/null
+cp="$here/target/classes:$here/target/test-classes:$(cat "$here/target/validate-gate.classpath")"
 exec java -cp "$cp" dev.slipway.perf.bench.GateValidation "$@"

@@ -53,7 +53,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   @Parameter(property = "deploy.endpoint")
   String endpoint;
 
-  /** Attempts the SDK's standard retry strategy makes on throttling and 5xx (including the first). */
+  /** Attempts the SDK's standard retry strategy makes on throttling and 5xx (including the first; at least 1). */
   @Parameter(property = "deploy.maxAttempts", defaultValue = "8")
   int maxAttempts;
 
@@ -124,7 +124,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
    */
   @Parameter
   List<String> releaseFiles = new ArrayList<>(List.of("sbom/*.cdx.json", "sbom/*.cdx.xml", "sbom/*.spdx.json",
-      "scan.json", "scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json"));
+      "scan/scan.json", "scan/scan.sarif", "verified.json", "signatures/*.sigstore.json", "image.json"));
 
   /** Where the image goals leave their files. */
   @Parameter(defaultValue = "${project.build.directory}/slipway", readonly = true)
@@ -175,6 +175,23 @@ abstract class AbstractDeployMojo extends AbstractMojo {
   dev.slipway.common.mojo.MavenSecrets.Secret githubToken() {
     return dev.slipway.common.mojo.MavenSecrets.resolve(githubTokenEnv, githubServer, settings, decrypter, processEnv,
         redactor).orElse(null);
+  }
+
+  /** The GitHub API URL ({@code deploy.github.apiUrl}, else GITHUB_API_URL, else api.github.com), checked. */
+  URI githubApi() throws MojoFailureException {
+    String from = blank(githubApiUrl) != null ? "deploy.github.apiUrl" : "the environment variable GITHUB_API_URL";
+    URI api;
+    try {
+      api = dev.slipway.common.github.GitHubClient.apiUrl(githubApiUrl, processEnv);
+    } catch (IllegalArgumentException e) {
+      api = null;
+    }
+    if (api == null || api.getHost() == null || !("https".equals(api.getScheme()) || "http".equals(api.getScheme()))) {
+      throw new MojoFailureException(from + ": '" + (blank(githubApiUrl) != null ? githubApiUrl.strip()
+          : processEnv.get("GITHUB_API_URL")) + "' is not an http(s) URL; write https://api.github.com, or "
+          + "https://HOST/api/v3 for GitHub Enterprise Server");
+    }
+    return api;
   }
 
   /** The repository releases go to, or null when none can be told. */
@@ -251,7 +268,12 @@ abstract class AbstractDeployMojo extends AbstractMojo {
     }
   }
 
-  AwsEcsGateway gateway(EnvironmentSpec spec) throws MojoExecutionException {
+  AwsEcsGateway gateway(EnvironmentSpec spec) throws MojoExecutionException, MojoFailureException {
+    if (maxAttempts < 1) {
+      // was raised to 1 silently: a 0 meant to switch retries off still made one attempt, and -1 looked accepted
+      throw new MojoFailureException("deploy.maxAttempts = " + maxAttempts + " is not accepted; expected a whole "
+          + "number >= 1 (attempts including the first; 1 = no retries)");
+    }
     URI uri = null;
     if (endpoint != null && !endpoint.isBlank()) {
       try {
@@ -261,7 +283,7 @@ abstract class AbstractDeployMojo extends AbstractMojo {
       }
     }
     AwsEcsGateway gateway = new AwsEcsGateway(new AwsSettings(spec.region(), blank(profile), blank(roleArn), uri,
-        Math.max(1, maxAttempts)));
+        maxAttempts));
     try {
       gateway.registerSecrets(redactor);
     } catch (AwsException e) {
@@ -273,6 +295,9 @@ abstract class AbstractDeployMojo extends AbstractMojo {
 
   /** Maps core failures: the project's (a failed deployment, bad configuration) vs the environment's (AWS down). */
   static Exception map(Exception e, Redactor redactor) {
+    if (e instanceof MojoFailureException f) {
+      return f; // already the project's fault, worded for the user
+    }
     String message = redactor.redact(e.getMessage());
     if (e instanceof DeployFailedException || e instanceof InvalidInputException) {
       return new MojoFailureException(message, e);

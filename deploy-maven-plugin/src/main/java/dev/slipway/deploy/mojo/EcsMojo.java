@@ -64,7 +64,7 @@ public class EcsMojo extends AbstractDeployMojo {
   File verifiedJson;
 
   /** image:scan's verdict on the image. */
-  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan.json")
+  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan/scan.json")
   File scanJson;
 
   /**

@@ -8,6 +8,8 @@ import dev.slipway.deploy.pipeline.BuildInfo;
 import dev.slipway.deploy.pipeline.EnvironmentSpec;
 import dev.slipway.deploy.release.Releaser;
 import java.io.File;
+import java.net.URI;
+import java.util.regex.Pattern;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -20,6 +22,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "release", threadSafe = true)
 public class ReleaseMojo extends AbstractDeployMojo {
+  private static final Pattern OWNER_NAME = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+
   /** The tag to release; default the v*.*.* tag on HEAD (or GITHUB_REF_NAME on a tag build). */
   @Parameter(property = "deploy.release.tag")
   String tag;
@@ -34,7 +38,7 @@ public class ReleaseMojo extends AbstractDeployMojo {
   @Parameter(property = "deploy.verifiedJson", defaultValue = "${project.build.directory}/slipway/verified.json")
   File verifiedJson;
 
-  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan.json")
+  @Parameter(property = "deploy.scanJson", defaultValue = "${project.build.directory}/slipway/scan/scan.json")
   File scanJson;
 
   /** Skip this goal. */
@@ -46,6 +50,16 @@ public class ReleaseMojo extends AbstractDeployMojo {
     if (skip) {
       getLog().info("deploy:release skipped (deploy.skip)");
       return;
+    }
+    // the parameters first: a mistyped tag, URL or repository is named before any file, token or server
+    if (blank(tag) != null && !BuildInfo.RELEASE_TAG.matcher(tag.strip()).matches()) {
+      throw new MojoFailureException("deploy.release.tag: '" + tag.strip() + "' is not a v*.*.* tag (e.g. v1.4.0, "
+          + "v2.0.0-rc.1)");
+    }
+    URI api = githubApi();
+    if (blank(releaseRepository) != null && !OWNER_NAME.matcher(releaseRepository.strip()).matches()) {
+      throw new MojoFailureException("deploy.release.repository: '" + releaseRepository.strip() + "' is not "
+          + "owner/name (e.g. shop/web)");
     }
     BuildInfo build = buildInfo(imageJson);
     String t = blank(tag) != null ? tag.strip() : build.releaseTag();
@@ -86,7 +100,7 @@ public class ReleaseMojo extends AbstractDeployMojo {
         // deploy:ecs reports a broken environment; a release does not need it
       }
     }
-    GitHubClient client = new GitHubClient(GitHubClient.apiUrl(githubApiUrl, processEnv), token.value(), redactor);
+    GitHubClient client = new GitHubClient(api, token.value(), redactor);
     try {
       new Releaser(s -> new GitHubReleases(client, log()).publish(s), log()).release(new Releaser.Request(
           repository, t, build, pinned, verifiedJson.toPath(), scanJson.toPath(), journalDirectory.toPath(),

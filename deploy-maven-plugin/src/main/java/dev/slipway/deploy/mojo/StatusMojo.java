@@ -25,6 +25,10 @@ public class StatusMojo extends AbstractDeployMojo {
       getLog().info("deploy:status skipped (deploy.skip)");
       return;
     }
+    if (events < 0) {
+      throw new MojoFailureException("deploy.events = " + events + " is not accepted; expected a whole number >= 0 "
+          + "(0 prints no events)");
+    }
     EnvironmentSpec spec = environment();
     try (AwsEcsGateway gateway = gateway(spec)) {
       for (String line : new StatusReporter(gateway).report(spec, events)) {

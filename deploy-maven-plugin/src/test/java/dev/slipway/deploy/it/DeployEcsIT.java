@@ -65,7 +65,8 @@ class DeployEcsIT {
     // what image:verify and image:scan leave behind for that digest: VERIFY lets production deploy it
     Files.writeString(project.resolve("target/slipway/verified.json"), "{\"schemaVersion\":1,\"digest\":\"sha256:"
         + "3".repeat(64) + "\",\"mode\":\"key\",\"keyId\":\"cosign.pub\"}");
-    Files.writeString(project.resolve("target/slipway/scan.json"), "{\"image\":{\"digest\":\"sha256:"
+    Files.createDirectories(project.resolve("target/slipway/scan"));
+    Files.writeString(project.resolve("target/slipway/scan/scan.json"), "{\"image\":{\"digest\":\"sha256:"
         + "3".repeat(64) + "\"},\"verdict\":\"PASS\"}");
   }
 

@@ -56,4 +56,16 @@ class RollbackGoalTest {
     assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
         .hasMessageStartingWith("<environment> 'staging' <pollInterval>: 'often' is not a duration");
   }
+
+  @Test
+  @InjectMojo(goal = "rollback", pom = POM + END)
+  @UserProperty(name = "deploy.maxAttempts", value = "0")
+  @UserProperty(name = "deploy.endpoint", value = "http://127.0.0.1:9")
+  @UserProperty(name = "deploy.region", value = "eu-west-1")
+  void noAttemptsAtAllAreRefusedBeforeAws(RollbackMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessage("deploy.maxAttempts = 0 is not accepted; expected a whole number >= 1 (attempts including the "
+            + "first; 1 = no retries)");
+    assertThat(build.written()).isEmpty();
+  }
 }

@@ -48,4 +48,14 @@ class StatusGoalTest {
     assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
         .hasMessage("<environment> 'staging' <desiredCount>: -1 must be 0 or more");
   }
+
+  @Test
+  @InjectMojo(goal = "status", pom = POM + END)
+  @UserProperty(name = "deploy.events", value = "-1")
+  @UserProperty(name = "deploy.endpoint", value = "http://127.0.0.1:9")
+  @UserProperty(name = "deploy.region", value = "eu-west-1")
+  void negativeEventsAreRefusedBeforeAws(StatusMojo mojo) {
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessage("deploy.events = -1 is not accepted; expected a whole number >= 0 (0 prints no events)");
+  }
 }

@@ -6,6 +6,7 @@ import dev.slipway.common.Redactor;
 import dev.slipway.common.image.BuiltImage;
 import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.mojo.MavenLog;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.image.scan.Engines;
 import dev.slipway.image.scan.ImageScan;
 import dev.slipway.image.scan.ScanConfig;
@@ -152,7 +153,7 @@ public class ScanMojo extends AbstractImageMojo {
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip || skipAll) {
-      getLog().info("image:scan skipped");
+      getLog().info("image:scan skipped (" + (skip ? "image.scan.skip" : "image.skip") + ")");
       return;
     }
     Redactor redactor = new Redactor();
@@ -160,11 +161,13 @@ public class ScanMojo extends AbstractImageMojo {
     File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");
     Map<String, String> env = System.getenv();
     try {
-      BuiltImage image = BuiltImage.read(imageJson.toPath());
+      // the configuration first: a bad parameter is named even before image:build has run
       ScanConfig config = config(env, redactor);
+      RegistryAccess registryAccess = registryAccess();
+      BuiltImage image = BuiltImage.read(imageJson.toPath());
       Trivy engineTrivy = Engines.select(config,
           Engines.dockerProbe(env, Path.of(System.getProperty("user.home"))), env.get("PATH"));
-      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess(),
+      BuiltImageAccess access = new BuiltImageAccess(image, imageJson.toString(), registryAccess,
           registry -> registryCredentials(registry, redactor, log), log);
       new ImageScan(engineTrivy, access::source, log, Clock.systemUTC(), Duration.ofSeconds(30)).run(config, image);
     } catch (ScanPolicyException e) {

@@ -2,6 +2,7 @@ package dev.slipway.image.mojo;
 
 import dev.slipway.common.mojo.MavenCredentials;
 import dev.slipway.common.mojo.MavenLog;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.Log;
@@ -232,10 +233,10 @@ public class SignMojo extends AbstractImageMojo {
     }
 
     String registry = image.registry();
-    boolean insecure = registryAccess().isInsecure(registry);
+    RegistryAccess access = registryAccess();
     return new SignConfig(image, signPlatforms, chosen, keylessSettings, signer,
         BuildMojo.keyValues(annotations, "image.sign.annotations"), workDir.toPath(), referrers, attestations,
-        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), insecure,
+        registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)), access,
         chosen == SignConfig.Mode.KEY ? rekor() : null);
   }
 

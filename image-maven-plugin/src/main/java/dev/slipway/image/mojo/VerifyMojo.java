@@ -186,6 +186,6 @@ public class VerifyMojo extends AbstractImageMojo {
         ? Path.of(session.getExecutionRootDirectory(), "target", "slipway") : workDir.toPath();
     return new VerifyConfig(image, policy, predicates, out,
         registryCredentials(registry, redactor, new MavenLog(getLog()).redacting(redactor)),
-        registryAccess().isInsecure(registry));
+        registryAccess());
   }
 }

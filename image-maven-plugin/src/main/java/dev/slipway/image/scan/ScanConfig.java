@@ -164,7 +164,8 @@ public record ScanConfig(Engine engine, Input input, String trivyImage, Path tri
           + "the trivy binary; leave it unset to use trivy from the PATH)");
     }
 
-    Duration maxDbAge = Durations.parseOptional(p.maxDbAge(), "image.scan.maxDbAge");
+    // zero or negative would refuse every database, however fresh
+    Duration maxDbAge = Durations.parsePositive(p.maxDbAge(), "image.scan.maxDbAge");
     Duration timeout = p.timeout() == null || p.timeout().isBlank() ? Duration.ofMinutes(15)
         : Durations.parse(p.timeout(), "image.scan.timeout");
     if (timeout.isZero() || timeout.isNegative()) {

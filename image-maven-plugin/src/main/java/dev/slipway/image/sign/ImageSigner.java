@@ -65,7 +65,7 @@ public final class ImageSigner {
 
   public SignResult sign(SignConfig config) throws IOException, SigningException {
     ImageRef ref = config.image();
-    RegistryClient client = ref.client(config.credentials(), config.insecureRegistry(), log);
+    RegistryClient client = ref.client(config.credentials(), config.registryAccess(), log);
     String digest = ref.digest();
     RegistryClient.Manifest top;
     if (digest == null) {

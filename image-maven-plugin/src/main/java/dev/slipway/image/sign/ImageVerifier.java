@@ -77,7 +77,7 @@ public final class ImageVerifier {
    */
   public VerifiedImage verify(VerifyConfig config) throws IOException, VerificationException, SigningException {
     ImageRef ref = config.image();
-    RegistryClient client = ref.client(config.credentials(), config.insecureRegistry(), log);
+    RegistryClient client = ref.client(config.credentials(), config.registryAccess(), log);
     String digest = ref.digest();
     if (digest == null) {
       digest = client.getManifest(ref.reference()).digest();

@@ -2,10 +2,12 @@ package dev.slipway.image.sign;
 
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything {@link ImageSigner} needs, resolved by the caller (the Mojo): the image, how to sign, and where to write.
@@ -19,6 +21,7 @@ import java.util.Map;
  * @param outputDir {@code target/slipway}: bundles go to {@code signatures/} below it
  * @param attachReferrers also attach bundles and attestations as OCI referrers
  * @param attestations what to attest (empty list: nothing)
+ * @param registryAccess how the registry is reached: plain HTTP or not, and the timeouts
  * @param rekor key mode: the transparency log to record signatures in, or null (keyless always logs)
  */
 public record SignConfig(
@@ -32,12 +35,27 @@ public record SignConfig(
     boolean attachReferrers,
     List<Attestation> attestations,
     RegistryCredentials credentials,
-    boolean insecureRegistry,
+    RegistryAccess registryAccess,
     TransparencyLog rekor) {
 
   public SignConfig {
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     attestations = attestations == null ? List.of() : List.copyOf(attestations);
+    registryAccess = registryAccess == null ? RegistryAccess.secure() : registryAccess;
+  }
+
+  /** With the default registry limits; {@code insecureRegistry}: the image's registry is reached over plain HTTP. */
+  public SignConfig(ImageRef image, boolean signPlatforms, Mode mode, Keyless keyless, KeySigner key,
+      Map<String, String> annotations, Path outputDir, boolean attachReferrers, List<Attestation> attestations,
+      RegistryCredentials credentials, boolean insecureRegistry, TransparencyLog rekor) {
+    this(image, signPlatforms, mode, keyless, key, annotations, outputDir, attachReferrers, attestations, credentials,
+        insecureRegistry && image != null ? RegistryAccess.of(Set.of(image.registry())) : RegistryAccess.secure(),
+        rekor);
+  }
+
+  /** Whether the image's registry is reached over plain HTTP. */
+  public boolean insecureRegistry() {
+    return image != null && registryAccess.isInsecure(image.registry());
   }
 
   public enum Mode {

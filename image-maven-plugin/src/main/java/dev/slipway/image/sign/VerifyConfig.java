@@ -1,6 +1,7 @@
 package dev.slipway.image.sign;
 
 import dev.slipway.image.registry.ImageRef;
+import dev.slipway.common.registry.RegistryAccess;
 import dev.slipway.common.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * What {@link ImageVerifier} checks: the image, who must have signed it, which attestations must exist, and where
- * {@code verified.json} goes.
+ * {@code verified.json} goes, and how the registry is reached (plain HTTP or not, timeouts).
  */
 public record VerifyConfig(
     ImageRef image,
@@ -16,10 +17,24 @@ public record VerifyConfig(
     List<String> requiredPredicateTypes,
     Path outputDir,
     RegistryCredentials credentials,
-    boolean insecureRegistry) {
+    RegistryAccess registryAccess) {
 
   public VerifyConfig {
     requiredPredicateTypes = requiredPredicateTypes == null ? List.of() : List.copyOf(requiredPredicateTypes);
+    registryAccess = registryAccess == null ? RegistryAccess.secure() : registryAccess;
+  }
+
+  /** With the default registry limits; {@code insecureRegistry}: the image's registry is reached over plain HTTP. */
+  public VerifyConfig(ImageRef image, Policy policy, List<String> requiredPredicateTypes, Path outputDir,
+      RegistryCredentials credentials, boolean insecureRegistry) {
+    this(image, policy, requiredPredicateTypes, outputDir, credentials,
+        insecureRegistry && image != null ? RegistryAccess.of(java.util.Set.of(image.registry()))
+            : RegistryAccess.secure());
+  }
+
+  /** Whether the image's registry is reached over plain HTTP. */
+  public boolean insecureRegistry() {
+    return image != null && registryAccess.isInsecure(image.registry());
   }
 
   /** Who must have signed. */

@@ -11,8 +11,15 @@ import dev.slipway.image.sign.VerifyConfig;
 import dev.slipway.testkit.mojo.MojoGoalTest;
 import dev.slipway.testkit.mojo.TestBuild;
 import dev.slipway.testkit.mojo.UserProperty;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Base64;
 import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +53,9 @@ class VerifyGoalTest {
     assertThat(mojo.trustedRoot).isNull();
     assertThat(mojo.predicateTypes).isNullOrEmpty();
     assertThat(mojo.skip).isFalse();
+    assertThat(mojo.requireTlog).isFalse();
+    assertThat(mojo.registryTimeout).isEqualTo("30s");
+    assertThat(mojo.registryConnectTimeout).isEqualTo("10s");
   }
 
   @Test
@@ -155,5 +165,96 @@ class VerifyGoalTest {
   @InjectMojo(goal = "verify")
   void withoutRefOrImageJsonItSaysWhatToDo(VerifyMojo mojo) {
     fails(mojo, "image:verify has no image: set image.ref");
+  }
+
+  /** An EC P-256 public key in {@code cosign.pub}, as {@code image.verify.publicKey} takes it. */
+  private void publicKey() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    Files.writeString(build.path("cosign.pub"), "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(g.generateKeyPair().getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n", StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.ref", value = REF)
+  @UserProperty(name = "image.verify.publicKey", value = "cosign.pub")
+  @UserProperty(name = "image.verify.trustedRoot", value = "trusted_root.json")
+  @UserProperty(name = "image.verify.requireTlog")
+  @UserProperty(name = "image.registry.timeout", value = "45s")
+  @UserProperty(name = "image.registry.connectTimeout", value = "2s")
+  void aKeyPolicyThatRequiresTheLogAndRegistryTimeoutsFromProperties(VerifyMojo mojo) throws Exception {
+    publicKey();
+    Files.writeString(build.path("trusted_root.json"), "{}");
+    VerifyConfig c = mojo.config(new Redactor());
+    VerifyConfig.Key policy = (VerifyConfig.Key) c.policy();
+    assertThat(policy.source()).isEqualTo("cosign.pub");
+    assertThat(policy.trustedRoot()).isEqualTo(build.path("trusted_root.json"));
+    assertThat(policy.requireTlog()).isTrue();
+    assertThat(c.registryAccess().timeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(c.registryAccess().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.insecureRegistry()).isFalse();
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.ref", value = REF)
+  @UserProperty(name = "image.verify.publicKey", value = "cosign.pub")
+  void aKeyPolicyByDefaultAcceptsSignaturesWithoutLogEntries(VerifyMojo mojo) throws Exception {
+    publicKey();
+    VerifyConfig.Key policy = (VerifyConfig.Key) mojo.config(new Redactor()).policy();
+    assertThat(policy.requireTlog()).isFalse();
+    assertThat(policy.trustedRoot()).isNull();
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.ref", value = REF)
+  @UserProperty(name = "image.verify.publicKey", value = "cosign.pub")
+  @UserProperty(name = "image.verify.requireTlog")
+  void requireTlogWithoutATrustedRoot(VerifyMojo mojo) throws Exception {
+    publicKey();
+    fails(mojo, "image.verify.requireTlog needs image.verify.trustedRoot: the trusted root whose Rekor keys the "
+        + "transparency log entries are checked against");
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.verify.imageJson", value = "out/image.json")
+  void imageJsonByProperty(VerifyMojo mojo) throws Exception {
+    assertThat(mojo.imageJson).isEqualTo(build.path("out/image.json").toFile());
+    SbomGoalTest.goneImage(build);
+    Files.createDirectories(build.path("out"));
+    Files.move(build.path("target/slipway/image.json"), build.path("out/image.json"));
+    mojo.identity = "ci@shop.example";
+    mojo.issuer = ISSUER;
+    assertThat(mojo.config(new Redactor()).image().digest()).isEqualTo(SbomGoalTest.DIGEST);
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.ref", value = REF)
+  @UserProperty(name = "image.verify.identity", value = "ci@shop.example")
+  @UserProperty(name = "image.verify.issuer", value = ISSUER)
+  @UserProperty(name = "image.registry.timeout", value = "forever")
+  void aRegistryTimeoutThatIsNoDuration(VerifyMojo mojo) {
+    fails(mojo, "image.registry.timeout: 'forever' is not a duration; write e.g. 500ms, 30s, 2m");
+  }
+
+  @Test
+  @InjectMojo(goal = "verify")
+  @UserProperty(name = "image.verify.identity", value = "ci@shop.example")
+  @UserProperty(name = "image.verify.issuer", value = ISSUER)
+  @UserProperty(name = "image.registry.timeout", value = "300ms")
+  void theRegistryTimeoutIsTheOneTheVerifierWaits(VerifyMojo mojo) throws Exception {
+    try (SilentRegistry registry = new SilentRegistry()) {
+      mojo.ref = registry.hostPort() + "/shop/app:1.0";
+      mojo.insecureRegistries = java.util.List.of(registry.hostPort());
+      assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+          .hasMessageContaining("registry " + registry.hostPort())
+          .hasMessageContaining("neither answered nor took any data for 300 ms")
+          .hasMessageContaining("image.registry.timeout"); // connected and waited: not "connection refused"
+    }
   }
 }

@@ -195,7 +195,7 @@ public final class ErrorBudget {
       why.append(String.format(Locale.ROOT, "; %d of %d requests failed: status %d, timeout %d, connect %d, other %d",
           errors, requests, causes.status(), causes.timeout(), causes.connect(), causes.other()));
       if (causes.check() > 0) {
-        why.append(String.format(Locale.ROOT, ", check %d (expect/capture)", causes.check()));
+        why.append(String.format(Locale.ROOT, ", check %d (expect/capture/assertion)", causes.check()));
       }
       if (causes.notSent() > 0) {
         why.append(String.format(Locale.ROOT, ", not sent %d (generator-limited: the load generator's connection "

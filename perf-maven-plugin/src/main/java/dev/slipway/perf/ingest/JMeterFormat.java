@@ -28,10 +28,10 @@ import org.HdrHistogram.Histogram;
 /**
  * JMeter's CSV results (JTL) with a header line ({@code jmeter.save.saveservice.print_field_names=true}, the
  * default): one sample per line. Needs the columns {@code timeStamp}, {@code elapsed}, {@code label} and
- * {@code success}; uses {@code responseCode} and {@code failureMessage} to classify failures: a numeric code is a
- * status error, a timeout exception a timeout, a refused/unknown host a connect error, anything else other. Read with
- * Jackson's CSV parser, so quoted fields holding commas, quotes or line breaks (a multi-line failure message) are
- * single fields.
+ * {@code success}; uses {@code responseCode} and {@code failureMessage} to classify failures: a failed sample with a
+ * 2xx/3xx code failed an assertion (a check error), another numeric code is a status error, a timeout exception a
+ * timeout, a refused/unknown host a connect error, anything else other. Read with Jackson's CSV parser, so quoted
+ * fields holding commas, quotes or line breaks (a multi-line failure message) are single fields.
  * Percentiles are computed from {@code elapsed} (whole milliseconds) with an HdrHistogram.
  */
 public final class JMeterFormat implements ResultFormat {
@@ -63,6 +63,7 @@ public final class JMeterFormat implements ResultFormat {
     long timeout;
     long connect;
     long other;
+    long check;
   }
 
   @Override
@@ -126,7 +127,10 @@ public final class JMeterFormat implements ResultFormat {
           String code = rc == null ? "" : f.get(rc).trim();
           String why = (code + " " + (fm == null ? "" : f.get(fm)) + " " + (rm == null ? "" : f.get(rm)))
               .toLowerCase(Locale.ROOT);
-          if (code.matches("\\d{3}")) {
+          if (code.matches("[23]\\d\\d")) {
+            // an answer JMeter took as good until an assertion rejected it: a failed check, not a status error
+            a.check++;
+          } else if (code.matches("\\d{3}")) {
             a.status++;
           } else if (why.contains("timeout") || why.contains("timed out")) {
             a.timeout++;
@@ -151,7 +155,7 @@ public final class JMeterFormat implements ResultFormat {
     for (Map.Entry<String, Acc> e : byLabel.entrySet()) {
       Acc a = e.getValue();
       all.add(a.h);
-      Errors errors = new Errors(a.status, a.timeout, a.connect, a.other);
+      Errors errors = new Errors(a.status, a.timeout, a.connect, a.other, a.check, 0);
       allErrors = allErrors.plus(errors);
       endpoints.add(endpoint(e.getKey(), a.h, errors, duration));
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -33,7 +34,7 @@ public class AcceptMojo extends AbstractMojo {
   @Parameter(property = "perf.acceptMetrics", defaultValue = "*")
   String acceptMetrics;
 
-  /** First commit of the new normal; default this checkout's commit. */
+  /** First commit of the new normal, as its hash (4 to 64 hex digits); default this checkout's commit. */
   @Parameter(property = "perf.acceptCommit")
   String acceptCommit;
 
@@ -48,24 +49,48 @@ public class AcceptMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.basedir}", readonly = true)
   File basedir;
 
+  /** The process environment (CI's git variables); tests replace it. */
+  java.util.Map<String, String> env = System.getenv();
+
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{4,64}");
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
       getLog().info("perf:accept skipped (perf.skip)");
       return;
     }
-    List<String> metrics = Arrays.stream((acceptMetrics == null ? "*" : acceptMetrics).split(","))
-        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-    java.nio.file.Path dir = basedir != null && !basedir.getPath().contains("${") ? basedir.toPath()
-        : java.nio.file.Path.of("").toAbsolutePath();
+    AcceptRunner.Config config;
     try {
-      new AcceptRunner(Clock.systemUTC(), GateMojoSupport.log(getLog())).run(new AcceptRunner.Config(
-          GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), metrics, acceptCommit, acceptReason,
-          historyMaxEntries, dir, System.getenv()));
+      config = config();
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("perf:accept: " + e.getMessage(), e);
+    }
+    try {
+      new AcceptRunner(Clock.systemUTC(), GateMojoSupport.log(getLog())).run(config);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("perf:accept: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new MojoExecutionException("perf:accept: cannot write " + history + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The validated configuration; a bad value throws IllegalArgumentException naming its parameter. */
+  AcceptRunner.Config config() {
+    List<String> metrics = Arrays.stream((acceptMetrics == null ? "*" : acceptMetrics).split(","))
+        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+    // a branch or HEAD would never match a recorded commit, and the shift would silently start "from now"
+    if (acceptCommit != null && !acceptCommit.isBlank() && !COMMIT.matcher(acceptCommit.strip()).matches()) {
+      throw new IllegalArgumentException("perf.acceptCommit = '" + acceptCommit.strip() + "' is not a commit hash; "
+          + "expected 4 to 64 hex digits, e.g. the output of git rev-parse HEAD");
+    }
+    if (historyMaxEntries < 1) {
+      throw new IllegalArgumentException("perf.historyMaxEntries = " + historyMaxEntries + " is not accepted; "
+          + "expected >= 1");
+    }
+    java.nio.file.Path dir = basedir != null && !basedir.getPath().contains("${") ? basedir.toPath()
+        : java.nio.file.Path.of("").toAbsolutePath();
+    return new AcceptRunner.Config(GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), metrics,
+        acceptCommit, acceptReason, historyMaxEntries, dir, env);
   }
 }

@@ -248,6 +248,13 @@ public class CompareMojo extends AbstractMojo {
     Log log = GateMojoSupport.log(getLog());
     CompareRunner.Config config;
     try {
+      // checked here, not only when a history or a regression first needs them
+      if (baselineBuilds < 2) {
+        throw new IllegalArgumentException("perf.baselineBuilds = " + baselineBuilds + " is not accepted; expected "
+            + ">= 2 (the newest builds of history that form the baseline)");
+      }
+      new dev.slipway.perf.stats.EDivisive(changePointWindow, changePointPValue, 0); // its own checks, up front
+      dev.slipway.common.Durations.parsePositive(slackTimeout, "perf.slack.timeout");
       config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"),
           baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),
@@ -257,7 +264,7 @@ public class CompareMojo extends AbstractMojo {
           new ErrorBudget.Limits(maxErrorRate, ErrorBudget.parsePerEndpoint(maxErrorRates), null), failOn(failOn),
           MetricSelection.parse(metrics, directions), changePointWindow, changePointPValue,
           GateMojoSupport.path(outputDirectory, "target/slipway/perf"), comment, projectDir(), env);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidInputException e) {
       throw new MojoFailureException("perf:compare: " + e.getMessage(), e);
     }
     Redactor redactor = new Redactor().add(env.get("GITHUB_TOKEN"));

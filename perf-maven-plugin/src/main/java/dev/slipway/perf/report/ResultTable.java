@@ -36,8 +36,11 @@ public final class ResultTable {
     }
     if (r.total() != null && r.total().errors().total() > 0) {
       var e = r.total().errors();
-      out.add(String.format(Locale.ROOT, "errors by cause: status %d, timeout %d, connect %d, other %d",
-          e.status(), e.timeout(), e.connect(), e.other()));
+      // check (an assertion on an answered request) and notSent (arrivals the generator never sent) are named only
+      // when present, so the line adds up to the errors column
+      out.add(String.format(Locale.ROOT, "errors by cause: status %d, timeout %d, connect %d, other %d%s%s",
+          e.status(), e.timeout(), e.connect(), e.other(), e.check() > 0 ? ", check " + e.check() : "",
+          e.notSent() > 0 ? ", not sent " + e.notSent() : ""));
     }
     return out;
   }

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * (no complete response in time), {@code connect} (the connection could not be opened), {@code other} (the
  * connection broke mid-exchange, a malformed response, or a failure the source tool does not classify),
  * {@code check} (a response that failed a check of the scenario other than its status: an Artillery {@code expect}
- * such as {@code contentType}, or a {@code capture} that found nothing), and {@code notSent} (a scheduled arrival
- * the load generator never sent because its connection pool stayed at its cap until the timeout: the generator's
- * limit, not the server's answer). The last two are written only when non-zero, and read as 0 from older files.
+ * such as {@code contentType}, a {@code capture} that found nothing, or a JMeter assertion on a 2xx/3xx answer),
+ * and {@code notSent} (a scheduled arrival the load generator never sent because its connection pool stayed at its
+ * cap until the timeout: the generator's limit, not the server's answer). The last two are written only when
+ * non-zero, and read as 0 from older files.
  */
 public record Errors(
     long status,

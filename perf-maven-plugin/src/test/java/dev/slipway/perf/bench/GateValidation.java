@@ -76,6 +76,8 @@ public final class GateValidation {
       return;
     }
     System.out.println();
+    sharedOffset(config, trials, seed);
+    System.out.println();
     System.out.println("## Without history (baseline = one earlier build), 3 runs per side");
     System.out.println();
     System.out.println("| between-build spread | change | FAIL | WARN | UNKNOWN |");
@@ -142,6 +144,72 @@ public final class GateValidation {
     return new Rates(frac(fail, trials), frac(warn, trials), frac(unknown, trials), frac(oldFail, trials));
   }
 
+  /**
+   * The same 20 builds of history, but each build has ONE offset shared by all gated metrics (a slow runner makes
+   * p50, p99 and throughput worse together), which is how build noise behaves on real services. Rows where the
+   * regression hits one metric and rows where it hits all four (a slower code path moves them together too).
+   */
+  static void sharedOffset(GateConfig config, int trials, long seed) {
+    System.out.println("## With 20 builds of history, one build offset shared by the 4 gated metrics");
+    System.out.println();
+    System.out.println("| between-build spread | runs per build | change | FAIL | WARN | UNKNOWN | best possible FAIL* "
+        + "| best possible, no Holm** |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (double spread : new double[] {0.03, 0.05}) {
+      for (int runs : new int[] {3, 5}) {
+        // {shift, 1 if it hits all four metrics}
+        for (double[] change : new double[][] {{0, 0}, {0.10, 0}, {0.15, 0}, {0.30, 0}, {0.10, 1}}) {
+          double s = change[0];
+          boolean all = change[1] == 1;
+          Rates r = withSharedOffset(config, spread, runs, s, all, trials, seed);
+          String label = s == 0 ? "none (any of 4 FAILs)"
+              : String.format(Locale.ROOT, "+%.0f %%%s", s * 100, all ? " on all 4 (any FAILs)" : "");
+          System.out.printf(Locale.ROOT, "| %.0f %% | %d | %s | %s | %s | %s | %s | %s |%n", spread * 100, runs,
+              label, p(r.fail()), p(r.warn()), p(r.unknown()),
+              s == 0 ? p(config.alpha()) : p(oracle(config, spread, runs, s)),
+              s == 0 ? "–" : p(oracle(config.alpha(), spread, runs, s)));
+        }
+      }
+    }
+    System.out.println();
+    System.out.println("\\* as above (one metric, z-test at α / 4). \\*\\* the same oracle at α: the bound for a "
+        + "family whose metrics move exactly together, where a joint test needs no Holm correction at all. For "
+        + "\"on all 4\" both columns are the one-metric bounds; averaging four metrics only shrinks the within-build "
+        + "part of the sd, not the shared build offset.");
+  }
+
+  /** Like {@link #withHistory} but one offset per build for all metrics; {@code all} shifts every metric. */
+  static Rates withSharedOffset(GateConfig config, double spread, int runs, double shift, boolean all, int trials,
+      long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 7919 ^ Double.hashCode(spread) * 31 ^ runs * 17L
+        ^ Double.hashCode(shift) * 7L ^ (all ? 0x5bd1e995L : 0));
+    Gate gate = new Gate(config);
+    int fail = 0;
+    int warn = 0;
+    int unknown = 0;
+    for (int t = 0; t < trials; t++) {
+      double[] offsets = new double[HISTORY + 1];
+      for (int b = 0; b < offsets.length; b++) {
+        offsets[b] = spread * gaussian(rnd);
+      }
+      List<MetricInput> inputs = new ArrayList<>();
+      for (int m = 0; m < METRICS; m++) {
+        List<double[]> hist = new ArrayList<>();
+        for (int b = 0; b < HISTORY; b++) {
+          hist.add(runsAt(rnd, offsets[b], runs));
+        }
+        double[] cur = runsAt(rnd, offsets[HISTORY] + (m == 0 || all ? Math.log1p(shift) : 0), runs);
+        inputs.add(MetricInput.builds("m" + m, Direction.LOWER_IS_BETTER, hist, cur));
+      }
+      List<Decision> ds = gate.decide(inputs);
+      List<Decision> judged = shift == 0 || all ? ds : ds.subList(0, 1);
+      fail += judged.stream().anyMatch(d -> d.verdict() == Verdict.FAIL) ? 1 : 0;
+      warn += judged.stream().anyMatch(d -> d.verdict() == Verdict.WARN) ? 1 : 0;
+      unknown += judged.stream().anyMatch(d -> d.verdict() == Verdict.UNKNOWN) ? 1 : 0;
+    }
+    return new Rates(frac(fail, trials), frac(warn, trials), frac(unknown, trials), 0);
+  }
+
   /** One earlier build as baseline (no build history), 3 runs each. */
   static Rates noHistory(GateConfig config, double spread, int runs, double shift, int trials, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed * 13 ^ Double.hashCode(spread) ^ Double.hashCode(shift));
@@ -176,9 +244,13 @@ public final class GateValidation {
    * ignored, so this is an upper bound).
    */
   static double oracle(GateConfig config, double spread, int runs, double shift) {
+    return oracle(config.alpha() / METRICS, spread, runs, shift);
+  }
+
+  static double oracle(double alpha, double spread, int runs, double shift) {
     double medianFactor = runs == 3 ? 1.343 / 3 : 1.429 / 5;
     double sd = Math.sqrt(spread * spread + WITHIN * WITHIN * medianFactor);
-    double z = N01.inverseSurvivalProbability(config.alpha() / METRICS);
+    double z = N01.inverseSurvivalProbability(alpha);
     return N01.cumulativeProbability(Math.log1p(shift) / sd - z);
   }
 
@@ -219,7 +291,11 @@ public final class GateValidation {
 
   /** The runs of one build: a build offset shared by its runs, then per-run noise and occasional outliers. */
   static double[] build(SplittableRandom rnd, double spread, int runs, double shift) {
-    double offset = spread * gaussian(rnd) + Math.log1p(shift);
+    return runsAt(rnd, spread * gaussian(rnd) + Math.log1p(shift), runs);
+  }
+
+  /** The runs of one build whose (log) offset is given. */
+  static double[] runsAt(SplittableRandom rnd, double offset, int runs) {
     double[] v = new double[runs];
     for (int i = 0; i < runs; i++) {
       double x = 100 * Math.exp(offset + WITHIN * gaussian(rnd));

@@ -234,6 +234,50 @@ class IngestTest {
   }
 
   @Test
+  void k6sOwnGoldenSummariesAreRead() throws Exception {
+    // The JSON k6's own tests expect k6 to write (see the README for the origin): both the handleSummary data
+    // (values under "values", thresholds as {"ok": ...}) and the --summary-export file (flat values, thresholds as
+    // booleans). They hold http_reqs but no http_req_duration or http_req_failed (k6's test mocks its metrics).
+    for (String name : List.of("k6-golden-handle-summary.json", "k6-golden-summary-export.json")) {
+      RunResult r = one(name);
+      assertThat(r.tool()).as(name).isEqualTo("k6");
+      assertThat(r.total().requests()).as(name).isEqualTo(3);
+      assertThat(r.total().errors().total()).as(name).isZero();
+      assertThat(r.total().latency()).as(name).isNull();
+      assertThat(r.durationSeconds()).as(name).isCloseTo(1.0, offset(1e-9));
+    }
+  }
+
+  @Test
+  void realJMeterRunCountsEveryFailureByCause() throws Exception {
+    // Written by Apache JMeter 5.6.3 itself (bench/jmeter-fixture): 2 threads x 10 loops over five samplers, 20
+    // samples each. The orders assertion fails with a message holding quotes, commas and two line breaks, so the
+    // file has 141 lines for 100 samples: a line splitter would miscount or fail, and a 200 whose assertion failed
+    // must still be an error.
+    Path jtl = fixture("jmeter-5.6.3.jtl");
+    assertThat(Files.readAllLines(jtl)).hasSize(141);
+    RunResult r = one("jmeter-5.6.3.jtl");
+    assertThat(r.tool()).isEqualTo("jmeter");
+    assertThat(r.endpoints()).extracting(EndpointResult::name)
+        .containsExactly("health", "missing, with comma", "orders", "slow", "refused");
+    assertThat(r.endpoints()).allSatisfy(e -> assertThat(e.requests()).isEqualTo(20));
+    assertThat(r.endpoint("health").orElseThrow().errors().total()).isZero();
+    assertThat(r.endpoint("health").orElseThrow().latency().max()).isEqualTo(172.0);
+    assertThat(r.endpoint("missing, with comma").orElseThrow().errors().status()).isEqualTo(20);
+    EndpointResult orders = r.endpoint("orders").orElseThrow();
+    assertThat(orders.errors().check()).as("assertion failed on a 200").isEqualTo(20);
+    assertThat(orders.errors().total()).isEqualTo(20);
+    assertThat(r.endpoint("slow").orElseThrow().errors().timeout()).isEqualTo(20);
+    assertThat(r.endpoint("refused").orElseThrow().errors().connect()).isEqualTo(20);
+    assertThat(dev.slipway.perf.report.ResultTable.render(r)).as("the log names every cause, adding up to 80")
+        .contains("errors by cause: status 20, timeout 20, connect 20, other 0, check 20");
+    assertThat(r.total().requests()).isEqualTo(100);
+    assertThat(r.total().errors().total()).isEqualTo(80);
+    // first timeStamp to the last timeStamp + elapsed in the file
+    assertThat(r.durationSeconds()).isCloseTo((1796034764121L - 1796034760512L) / 1000.0, offset(1e-9));
+  }
+
+  @Test
   void jmhSecondaryMetricsTakeTheirDirectionFromTheirUnit() {
     // Was: every secondary metric was lower-is-better, so a @Group member's ops/s falling looked like a gain.
     assertThat(JmhFormat.higherIsBetter("ops/s")).isTrue();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.perf.compare.Runs;
 import dev.slipway.perf.results.ResultsWriter;
+import dev.slipway.perf.stats.Verdict;
+import dev.slipway.testkit.RecordingServer;
 import dev.slipway.testkit.mojo.MojoGoalTest;
 import dev.slipway.testkit.mojo.TestBuild;
 import dev.slipway.testkit.mojo.UserProperty;
@@ -14,12 +16,14 @@ import javax.inject.Inject;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.settings.Server;
 import org.junit.jupiter.api.Test;
 
 /**
  * perf:compare's parameters as Maven binds them, in-process. The statistics parameters (perf.alpha and the rest)
  * are the gate's own business and tested with it ({@code dev.slipway.perf.compare}, {@code dev.slipway.perf.stats});
- * here: where the inputs and outputs are, what is compared, what a regression does, and skip.
+ * here: where the inputs and outputs are, what is compared, what a regression does (thresholds, perf.failOn, the
+ * Slack webhook it is posted to), that each statistics parameter binds and is refused when out of range, and skip.
  */
 @MojoGoalTest
 class CompareGoalTest {
@@ -168,5 +172,164 @@ class CompareGoalTest {
   void aBadContextLabelNamesThePropertyAndTheForm(CompareMojo mojo) {
     assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("perf.contextLabels: 'runner' is not of the form key=value, e.g. runner=ubuntu-24.04");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  void defaultsOfTheGateAndItsMessages(CompareMojo mojo) {
+    assertThat(mojo.baselineBuilds).isEqualTo(30);
+    assertThat(mojo.minHistoryBuilds).isEqualTo(5);
+    assertThat(mojo.warnThreshold).isEqualTo(0.10);
+    assertThat(mojo.failThreshold).isEqualTo(0.20);
+    assertThat(mojo.failOn).isEqualTo("FAIL");
+    assertThat(mojo.maxErrorRate).isEqualTo(0.01);
+    assertThat(mojo.maxErrorRates).isNull();
+    assertThat(mojo.changePointWindow).isEqualTo(50);
+    assertThat(mojo.changePointPValue).isEqualTo(0.001);
+    assertThat(mojo.slackEnv).isEqualTo("SLACK_WEBHOOK_PERFORMANCE");
+    assertThat(mojo.slackServer).isEqualTo("slack-performance");
+    assertThat(mojo.slackTimeout).isEqualTo("10s");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.baselineBuilds", value = "12")
+  @UserProperty(name = "perf.minHistoryBuilds", value = "8")
+  @UserProperty(name = "perf.warnThreshold", value = "0.15")
+  @UserProperty(name = "perf.failThreshold", value = "0.3")
+  @UserProperty(name = "perf.failOn", value = "FAIL,UNKNOWN")
+  @UserProperty(name = "perf.maxErrorRate", value = "0.02")
+  @UserProperty(name = "perf.maxErrorRates", value = "GET /flaky*=0.05")
+  @UserProperty(name = "perf.changePointWindow", value = "20")
+  @UserProperty(name = "perf.slack.env", value = "SHOP_PERF_HOOK")
+  @UserProperty(name = "perf.slack.server", value = "shop-perf-hook")
+  @UserProperty(name = "perf.slack.timeout", value = "3s")
+  void theNewerPropertiesBind(CompareMojo mojo) {
+    assertThat(mojo.baselineBuilds).isEqualTo(12);
+    assertThat(mojo.minHistoryBuilds).isEqualTo(8);
+    assertThat(mojo.warnThreshold).isEqualTo(0.15);
+    assertThat(mojo.failThreshold).isEqualTo(0.3);
+    assertThat(CompareMojo.failOn(mojo.failOn)).containsExactly(Verdict.FAIL, Verdict.UNKNOWN);
+    assertThat(mojo.maxErrorRate).isEqualTo(0.02);
+    assertThat(mojo.maxErrorRates).isEqualTo("GET /flaky*=0.05");
+    assertThat(mojo.changePointWindow).isEqualTo(20);
+    assertThat(mojo.slackEnv).isEqualTo("SHOP_PERF_HOOK");
+    assertThat(mojo.slackServer).isEqualTo("shop-perf-hook");
+    assertThat(mojo.slackTimeout).isEqualTo("3s");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.warnThreshold", value = "0.3")
+  @UserProperty(name = "perf.failThreshold", value = "0.8")
+  void withoutHistoryTheThresholdsDecide(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.env = Map.of();
+    mojo.execute(); // 50 % slower: over the 30 % that warns, under the 80 % that fails
+    assertThat(build.log().lines()).anySatisfy(l -> assertThat(l)
+        .startsWith("[WARNING] perf:compare: 2 metric(s) with a warning; see "));
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.warnThreshold", value = "0.3")
+  @UserProperty(name = "perf.failThreshold", value = "0.8")
+  @UserProperty(name = "perf.failOn", value = "fail,warn")
+  void failOnWarnFailsTheBuildOnAWarning(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    mojo.env = Map.of();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageStartingWith("perf:compare: 2 metric(s) with a warning; see ");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.slack.env", value = "SHOP_PERF_HOOK")
+  void aRegressionIsPostedToTheWebhookInTheNamedVariable(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    try (RecordingServer named = new RecordingServer(); RecordingServer fallback = new RecordingServer()) {
+      mojo.env = Map.of("SHOP_PERF_HOOK", named.uri("/services/shop-canary-hook").toString(),
+          "SLACK_WEBHOOK_PERFORMANCE", fallback.uri("/services/default").toString());
+      assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class).hasMessageContaining("regressed");
+      assertThat(named.requests()).hasSize(1);
+      assertThat(named.requests().get(0).body()).contains("p99");
+      assertThat(fallback.requests()).as("perf.slack.env replaces the default variable").isEmpty();
+    }
+    assertThat(build.log().text()).doesNotContain("shop-canary-hook");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.current", value = "cur")
+  @UserProperty(name = "perf.baseline", value = "base")
+  @UserProperty(name = "perf.slack.server", value = "shop-perf-hook")
+  void theSlackServerWinsOverTheVariable(CompareMojo mojo) throws Exception {
+    slowerByHalf();
+    try (RecordingServer server = new RecordingServer(); RecordingServer variable = new RecordingServer()) {
+      Server s = new Server();
+      s.setId("shop-perf-hook");
+      s.setPassword(server.uri("/services/from-settings").toString());
+      build.session().getRequest().addServer(s);
+      mojo.env = Map.of("SLACK_WEBHOOK_PERFORMANCE", variable.uri("/services/from-env").toString());
+      assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class);
+      assertThat(server.requests()).hasSize(1);
+      assertThat(variable.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.failOn", value = "FAIL,SOMETIMES")
+  void anUnknownVerdictListsTheVerdicts(CompareMojo mojo) {
+    fails(mojo, "perf:compare: perf.failOn: 'SOMETIMES' is not a verdict; accepted: FAIL, UNKNOWN, WARN");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.warnThreshold", value = "0.3")
+  @UserProperty(name = "perf.failThreshold", value = "0.2")
+  void aFailThresholdBelowTheWarnThreshold(CompareMojo mojo) {
+    fails(mojo, "perf.failThreshold = 0.2 is not accepted; expected a fraction not below perf.warnThreshold");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.warnThreshold", value = "-0.1")
+  void aNegativeWarnThreshold(CompareMojo mojo) {
+    fails(mojo, "perf.warnThreshold = -0.1 is not accepted; expected a fraction, e.g. 0.10");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.baselineBuilds", value = "1")
+  void aBaselineOfOneBuildIsRefusedBeforeThereIsAHistory(CompareMojo mojo) {
+    fails(mojo, "perf.baselineBuilds = 1 is not accepted; expected >= 2");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.changePointWindow", value = "3")
+  void aChangePointWindowTooSmall(CompareMojo mojo) {
+    fails(mojo, "perf.changePointWindow = 3 is too small; expected >= 4");
+  }
+
+  @Test
+  @InjectMojo(goal = "compare")
+  @UserProperty(name = "perf.slack.timeout", value = "a bit")
+  void aSlackTimeoutThatIsNoDurationFailsEvenWithoutARegression(CompareMojo mojo) {
+    fails(mojo, "perf.slack.timeout: 'a bit' is not a duration; write e.g. 500ms, 30s, 2m");
+  }
+
+  /** Bad configuration fails before any result is read (there are none here) and leaves nothing behind. */
+  private void fails(CompareMojo mojo, String message) {
+    mojo.env = Map.of();
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class).hasMessageContaining(message);
+    assertThat(build.written()).isEmpty();
   }
 }
