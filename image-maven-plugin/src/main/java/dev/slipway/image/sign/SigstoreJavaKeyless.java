@@ -106,7 +106,7 @@ public final class SigstoreJavaKeyless implements KeylessBackend {
       for (byte[] statement : statements) {
         Bundle bundle;
         try {
-          bundle = signer.attest(new String(statement, java.nio.charset.StandardCharsets.UTF_8));
+          bundle = signer.attest(asciiJson(statement));
         } catch (IllegalStateException e) {
           throw new AttestationsUnavailable(describe() + " offers no Rekor v2 log, which sigstore-java's attest() "
               + "needs (" + chain(e) + ")", e);
@@ -127,6 +127,32 @@ public final class SigstoreJavaKeyless implements KeylessBackend {
       }
     }
     return out;
+  }
+
+  /**
+   * The statement with every non-ASCII character written as a JSON {@code \\uXXXX} escape: the same JSON value, in
+   * bytes whose count equals its count of chars. sigstore-java 2.0.0 builds the DSSE pre-authentication encoding with
+   * the payload's {@code String.length()} where the DSSE spec (and Rekor, cosign, sigstore-js) count UTF-8 bytes, so
+   * a statement with any non-ASCII text (an SBOM naming a Debian maintainer, say) got a signature no verifier and no
+   * Rekor v2 accepts. Outside strings JSON has no non-ASCII characters, so escaping every one is exact.
+   */
+  static String asciiJson(byte[] statement) {
+    String text = new String(statement, java.nio.charset.StandardCharsets.UTF_8);
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length() + 64).append(text, 0, i);
+      }
+      out.append(String.format("\\u%04x", (int) c));
+    }
+    return out == null ? text : out.toString();
   }
 
   private static String caChain(X509Certificate leaf, SigstoreTrustedRoot trustedRoot) throws Exception {

@@ -112,6 +112,35 @@ class KeylessSigningTest {
     assertThat(v.attestations().stream().map(a -> a.predicateType()).toList()).containsExactly(Statements.SLSA_PROVENANCE_V1);
   }
 
+  /**
+   * An SBOM names people and licences in any script (Debian's maintainers, "©"): its attestation must still carry a
+   * DSSE signature over the payload's bytes, which Rekor v2 checks (the fake as the real one) and sigstore-js verifies.
+   */
+  @Test
+  void aStatementWithNonAsciiTextIsAttestedWithASignatureOverItsBytes() throws Exception {
+    RegistryClient c = client("keyless/unicode");
+    String digest = TestImages.pushManifest(c, "amd64", "unicode");
+    ImageRef ref = ImageRef.parse(registry.hostPort() + "/keyless/unicode@" + digest, "image.ref");
+    String predicate = "{\"bomFormat\":\"CycloneDX\",\"components\":[{\"name\":\"libc6\","
+        + "\"author\":\"Aurélien Jarno \u00a9 \u65e5\u672c \ud83d\udce6\"}]}";
+    SignConfig config = config(ref, FakeSigstore.token(IDENTITY), false, sigstore.signingConfig(),
+        List.of(new SignConfig.Attestation(Statements.CYCLONEDX, predicate.getBytes(StandardCharsets.UTF_8), "sbom")));
+    SignResult result = new ImageSigner(dev.slipway.common.Log.silent(),
+        new SigstoreJavaKeyless(config.keyless(), Map.of(), new Redactor())).sign(config);
+    assertThat(result.attestations()).singleElement()
+        .satisfies(a -> assertThat(a.predicateType()).isEqualTo(Statements.CYCLONEDX));
+
+    Path bundleFile = out.resolve("signatures").resolve(result.attestations().get(0).bundle());
+    NodeVerifier.Result ok = NodeVerifier.locate().verifyDsse(sigstore.trustedRoot(), bundleFile, IDENTITY, ISSUER);
+    assertThat(ok.ok()).as(ok.toString()).isTrue();
+    // the signed payload is ASCII, and still says exactly what the SBOM says
+    assertThat(ok.dssePayload()).matches("\\p{ASCII}*");
+    assertThat(Json.mapper().readTree(ok.dssePayload()).path("predicate"))
+        .isEqualTo(Json.mapper().readTree(predicate));
+    assertThat(SigstoreJavaKeyless.asciiJson("{\"a\":\"plain\"}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("{\"a\":\"plain\"}");
+  }
+
   @Test
   void aSigstoreWithoutRekorV2SignsButSkipsAttestationsSayingWhy() throws Exception {
     JsonNode sc = Json.mapper().readTree(sigstore.signingConfig().toFile());
