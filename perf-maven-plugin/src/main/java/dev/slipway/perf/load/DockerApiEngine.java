@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.RemoteDockerImage;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.ResourceReaper;
 
 /**
  * {@link ContainerEngine} over the Docker Engine API, found the way Testcontainers finds it ({@code DOCKER_HOST},
@@ -179,7 +180,23 @@ public final class DockerApiEngine implements ContainerEngine {
         // removed already
       } catch (RuntimeException e) {
         throw new ContainerException("cannot remove container " + id + ": " + causes(e), e);
+      } finally {
+        cleanUpNow();
       }
+    }
+  }
+
+  /**
+   * Runs Testcontainers' session clean-up now, while the plugin's class realm is open. Without Ryuk it leaves a JVM
+   * shutdown hook that prunes what the session made; at JVM exit Maven has closed the realm and the hook died with a
+   * NoClassDefFoundError printed into the build's output. Run once here, the classes it needs are loaded, and the
+   * hook's second run finds nothing left to remove.
+   */
+  private static void cleanUpNow() {
+    try {
+      ResourceReaper.instance().performCleanup();
+    } catch (RuntimeException | LinkageError e) {
+      // best effort: the container itself is removed above
     }
   }
 }
