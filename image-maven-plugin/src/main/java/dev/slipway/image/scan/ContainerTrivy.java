@@ -16,6 +16,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.ResourceReaper;
 
 /**
  * Trivy's image run by Testcontainers on whatever Docker API endpoint it finds (Docker, Podman's service, a remote
@@ -79,6 +80,20 @@ public final class ContainerTrivy implements Trivy {
       throw new ScanException(explain(e, command), e);
     } finally {
       container.stop();
+      cleanUpNow();
+    }
+  }
+
+  /**
+   * Runs Testcontainers' session clean-up while the plugin's class realm is open: without Ryuk it leaves a JVM
+   * shutdown hook that would run after Maven closed the realm and die with a NoClassDefFoundError in the build's
+   * output. Run here first, the classes it needs are loaded and the hook finds nothing left.
+   */
+  private static void cleanUpNow() {
+    try {
+      ResourceReaper.instance().performCleanup();
+    } catch (RuntimeException | LinkageError e) {
+      // best effort: the container itself is stopped above
     }
   }
 
