@@ -217,9 +217,47 @@ class MemoryGoalTest {
   @Test
   @InjectMojo(goal = "memory")
   @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/api")
+  @UserProperty(name = "perf.port", value = "0")
+  @UserProperty(name = "perf.startTimeout", value = "90s")
+  void theBuiltImageIsRunFromImageJsonByItsPlatformDigest(MemoryMojo mojo) throws Exception {
+    String index = "sha256:" + "1".repeat(64);
+    String arm = "sha256:" + "2".repeat(64);
+    String amd = "sha256:" + "3".repeat(64);
+    new dev.slipway.common.image.BuiltImage(1, "127.0.0.1:5000/shop/app@" + index, "127.0.0.1:5000/shop/app",
+        java.util.List.of("1"), index, "application/vnd.oci.image.index.v1+json", java.util.List.of(
+            new dev.slipway.common.image.BuiltImage.Platform("linux", "arm64", arm, 1000),
+            new dev.slipway.common.image.BuiltImage.Platform("linux", "amd64", amd, 1000)),
+        null, true, null, "2026-01-01T00:00:00Z").write(build.path("target/slipway/image.json"));
+    MemorySettings s = mojo.settings();
+    int port = s.load().target().getPort();
+    assertThat(s.jvm()).isInstanceOfSatisfying(JvmTarget.Image.class, i -> {
+      assertThat(i.image()).isEqualTo("127.0.0.1:5000/shop/app@" + amd);
+      assertThat(i.environment()).isEqualTo(Map.of("PORT", String.valueOf(port)));
+      assertThat(i.health()).isEqualTo(URI.create("http://127.0.0.1:" + port + "/api"));
+      assertThat(i.startTimeout()).isEqualTo(Duration.ofSeconds(90));
+      assertThat(i.logFile()).isEqualTo(build.path("target/slipway/perf/service.log"));
+    });
+  }
+
+  @Test
+  @InjectMojo(goal = "memory")
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.image", value = "127.0.0.1:5000/shop/app:2")
   @UserProperty(name = "perf.target", value = CLOSED_PORT)
-  void theImageCannotBeWatchedYet(MemoryMojo mojo) {
-    fails(mojo, "perf:memory cannot start perf.start=image yet");
+  void perfImageNamesAnotherImage(MemoryMojo mojo) throws Exception {
+    assertThat(mojo.settings().jvm()).isInstanceOfSatisfying(JvmTarget.Image.class,
+        i -> assertThat(i.image()).isEqualTo("127.0.0.1:5000/shop/app:2"));
+  }
+
+  @Test
+  @InjectMojo(goal = "memory")
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  void theImageNeedsImageJson(MemoryMojo mojo) {
+    fails(mojo, "perf.start=image runs the image image:build described in "
+        + build.path("target/slipway/image.json") + ", which does not exist");
+    assertThat(build.written()).isEmpty();
   }
 
   @Test
