@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * perf:memory's parameters as Maven binds them, and the error of each kind of bad value, in-process; the watch itself
- * is tested in {@code MemoryMojoTest} against forked JVMs. Bad values are aimed where a check that stopped working
- * would try to start {@code false} or reach a closed port, and fail differently.
+ * is tested in {@code MemoryMojoTest} against forked JVMs and in {@code MemoryImageTest} against a container of a
+ * built image. Bad values are aimed where a check that stopped working would try to start {@code false} or reach a
+ * closed port, and fail differently.
  */
 @MojoGoalTest
 class MemoryGoalTest {
