@@ -76,7 +76,8 @@ public final class DockerApiEngine implements ContainerEngine {
     List<String> env = new ArrayList<>();
     merged.forEach((k, v) -> env.add(k + "=" + v));
     List<Bind> binds = new ArrayList<>();
-    options.binds().forEach((host, inside) -> binds.add(new Bind(host.toAbsolutePath().toString(), new Volume(inside))));
+    options.binds().forEach((host, inside) -> binds.add(new Bind(host.toAbsolutePath().toString(),
+        new Volume(inside))));
     String id;
     try {
       id = docker.createContainerCmd(resolved).withEnv(env).withLabels(Map.of(LABEL, "service"))
