@@ -4,14 +4,18 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -51,7 +55,8 @@ public final class DockerApiEngine implements ContainerEngine {
   }
 
   @Override
-  public Container run(String image, Map<String, String> environment, Path logFile) throws ContainerException {
+  public Container run(String image, Map<String, String> environment, Path logFile, Options options)
+      throws ContainerException {
     DockerClient docker = client();
     String resolved;
     try {
@@ -59,12 +64,25 @@ public final class DockerApiEngine implements ContainerEngine {
     } catch (RuntimeException e) {
       throw new ContainerException("cannot pull " + image + ": " + causes(e), e);
     }
+    Map<String, String> merged = new LinkedHashMap<>(environment);
+    if (!options.appendToImage().isEmpty()) {
+      Map<String, String> own = imageEnvironment(docker, resolved);
+      for (String name : options.appendToImage()) {
+        String mine = own.get(name);
+        if (mine != null && !mine.isBlank() && merged.containsKey(name)) {
+          merged.put(name, mine + " " + merged.get(name));
+        }
+      }
+    }
     List<String> env = new ArrayList<>();
-    environment.forEach((k, v) -> env.add(k + "=" + v));
+    merged.forEach((k, v) -> env.add(k + "=" + v));
+    List<Bind> binds = new ArrayList<>();
+    options.binds().forEach((host, inside) -> binds.add(new Bind(host.toAbsolutePath().toString(),
+        new Volume(inside))));
     String id;
     try {
       id = docker.createContainerCmd(resolved).withEnv(env).withLabels(Map.of(LABEL, "service"))
-          .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")).exec().getId();
+          .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host").withBinds(binds)).exec().getId();
     } catch (RuntimeException e) {
       throw new ContainerException("cannot create a container of " + image + ": " + causes(e), e);
     }
@@ -81,6 +99,24 @@ public final class DockerApiEngine implements ContainerEngine {
       throw new ContainerException("cannot start the container of " + image + ": " + causes(e), e);
     }
     return c;
+  }
+
+  /** The image's own environment (its config's {@code Env}), by variable name. */
+  private static Map<String, String> imageEnvironment(DockerClient docker, String image) throws ContainerException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      ContainerConfig config = docker.inspectImageCmd(image).exec().getConfig();
+      String[] env = config == null ? null : config.getEnv();
+      for (String e : env == null ? new String[0] : env) {
+        int eq = e.indexOf('=');
+        if (eq > 0) {
+          out.put(e.substring(0, eq), e.substring(eq + 1));
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new ContainerException("cannot inspect the image " + image + ": " + causes(e), e);
+    }
+    return out;
   }
 
   private static String causes(Throwable e) {

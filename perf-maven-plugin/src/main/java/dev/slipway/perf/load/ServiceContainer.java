@@ -78,13 +78,20 @@ public final class ServiceContainer implements StartedService {
    */
   public static ServiceContainer start(ContainerEngine engine, String image, Map<String, String> environment,
       Path logFile, URI health, Duration timeout, Log log) throws ServiceStartException {
+    return start(engine, image, environment, ContainerEngine.Options.NONE, logFile, health, timeout, log);
+  }
+
+  /** {@link #start(ContainerEngine, String, Map, Path, URI, Duration, Log)} with bind mounts and appended variables. */
+  public static ServiceContainer start(ContainerEngine engine, String image, Map<String, String> environment,
+      ContainerEngine.Options options, Path logFile, URI health, Duration timeout, Log log)
+      throws ServiceStartException {
     Readiness.requireFreePort(health);
     ContainerEngine.Container c;
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       Files.deleteIfExists(logFile);
       log.info("starting the image " + image + " on " + engine.describe() + " (host network; pulled when missing)");
-      c = engine.run(image, environment, logFile);
+      c = engine.run(image, environment, logFile, options);
     } catch (ContainerEngine.ContainerException | IOException e) {
       throw new ServiceStartException("perf.start=image: cannot run " + image + ": " + e.getMessage(), e);
     }

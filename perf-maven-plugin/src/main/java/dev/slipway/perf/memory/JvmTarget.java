@@ -10,11 +10,10 @@ import java.util.Map;
  * Where the JVM that {@code perf:memory} watches comes from. Every kind ends up as a JMX connection on loopback
  * ({@link WatchedJvm}); they differ in who starts the JVM and how its JMX agent is switched on.
  *
- * <p>The built image ({@code perf.start=image}) is meant to become a third kind: the container is run with host
- * networking and {@code JDK_JAVA_OPTIONS} carrying {@link Forked#jmxOptions(int)} for a free loopback port, so that
- * it is reached exactly like a forked jar; its RSS then comes from the container's cgroup
- * ({@code memory.current}) or {@code podman stats} rather than {@code /proc/<pid>}, because the JVM's pid is in the
- * container's pid namespace, and a heap dump is written inside the container.
+ * <p>The built image ({@code perf.start=image}, {@link Image}) runs as a container on the host's network with
+ * {@code JDK_JAVA_OPTIONS} carrying {@link Forked#jmxOptions(int)} for a free loopback port, so that it is reached
+ * exactly like a forked jar; its RSS is that of the JVM's process as the host sees it (found by its pid inside the
+ * container), and a heap dump is written into a host folder mounted into the container.
  */
 public sealed interface JvmTarget {
 
@@ -58,4 +57,24 @@ public sealed interface JvmTarget {
    * process on this machine.
    */
   record Remote(String jmxUrl) implements JvmTarget {}
+
+  /**
+   * The built image ({@code perf.start=image}), run as a container for the window on the Docker API's host network
+   * ({@link dev.slipway.perf.load.ServiceContainer}), like {@code perf:load} runs it. {@code JDK_JAVA_OPTIONS}
+   * carrying the JMX agent is appended to the image's own value of that variable, so the JVM keeps the options it
+   * ships with.
+   *
+   * @param image the reference to run (the {@code perf.imagePlatform} manifest of what {@code image.json} names, by
+   *     digest, or {@code perf.image})
+   * @param environment variables for the container (its port, {@code <startEnvironment>})
+   * @param logFile where its output goes
+   * @param health URL polled until it answers
+   * @param startTimeout how long to wait for the health URL (a pull included)
+   */
+  record Image(String image, Map<String, String> environment, Path logFile, URI health, Duration startTimeout)
+      implements JvmTarget {
+    public Image {
+      environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+  }
 }

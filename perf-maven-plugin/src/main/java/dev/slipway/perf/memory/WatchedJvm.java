@@ -3,8 +3,12 @@ package dev.slipway.perf.memory;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.slipway.common.Log;
+import dev.slipway.perf.load.ContainerEngine;
+import dev.slipway.perf.load.DockerApiEngine;
+import dev.slipway.perf.load.ServiceContainer;
 import dev.slipway.perf.load.ServiceProcess;
 import dev.slipway.perf.load.ServiceStartException;
+import dev.slipway.perf.load.StartedService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -16,6 +20,8 @@ import java.net.MalformedURLException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +31,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import javax.management.JMException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
@@ -41,8 +48,8 @@ import jdk.management.jfr.FlightRecorderMXBean;
  * A JVM under watch, reached over JMX: post-GC heap notifications, forced collections, heap readings, class
  * histograms ({@code DiagnosticCommand gcClassHistogram}), a JFR recording of old-object samples with their paths
  * to GC roots ({@code FlightRecorderMXBean}) and heap dumps ({@code HotSpotDiagnosticMXBean}). Everything goes
- * through JMX, so a forked jar, an already running JVM and (later) a container are watched the same way. Closing
- * it disconnects and, for a forked service, stops the service.
+ * through JMX, so a forked jar, an already running JVM and a container of the built image are watched the same way.
+ * Closing it disconnects and, for a service it started, stops the service (a container is removed).
  */
 public final class WatchedJvm implements AutoCloseable {
   private static final ObjectName MEMORY = name("java.lang:type=Memory");
@@ -50,17 +57,22 @@ public final class WatchedJvm implements AutoCloseable {
   private static final ObjectName FLIGHT_RECORDER = name("jdk.management.jfr:type=FlightRecorder");
   private static final ObjectName HOTSPOT_DIAGNOSTIC = name("com.sun.management:type=HotSpotDiagnostic");
 
+  /** Where a container's exchange folder is mounted inside it (heap dumps are written there). */
+  static final String CONTAINER_EXCHANGE = "/tmp/slipway-perf-memory";
+
   private final JMXConnector connector;
   private final MBeanServerConnection mbeans;
-  private final ServiceProcess service;
-  private final String description;
-  private final long pid;
+  private final StartedService service;
+  private String description;
+  private long pid;
   private final long startMillis;
-  private final boolean local;
+  private boolean local;
+  /** A container's exchange folder on this machine, mounted at {@link #CONTAINER_EXCHANGE}; null otherwise. */
+  private Path exchange;
   private final Set<String> heapPools = new HashSet<>();
   private final List<Runnable> unregister = new ArrayList<>();
 
-  private WatchedJvm(JMXConnector connector, ServiceProcess service, String description) throws MemoryException {
+  private WatchedJvm(JMXConnector connector, StartedService service, String description) throws MemoryException {
     this.connector = connector;
     this.service = service;
     this.description = description;
@@ -91,7 +103,102 @@ public final class WatchedJvm implements AutoCloseable {
           : ", not a process on this machine: no RSS") + ")");
       return jvm;
     }
+    if (target instanceof JvmTarget.Image i) {
+      return runImage(i, log);
+    }
     return fork((JvmTarget.Forked) target, log);
+  }
+
+  private static WatchedJvm runImage(JvmTarget.Image t, Log log) throws MemoryException {
+    int port = freePort();
+    Map<String, String> env = new LinkedHashMap<>(t.environment());
+    String jmx = JvmTarget.Forked.jmxOptions(port);
+    String given = env.get("JDK_JAVA_OPTIONS");
+    env.put("JDK_JAVA_OPTIONS", given == null || given.isBlank() ? jmx : given + " " + jmx);
+    Path exchange;
+    try {
+      // The container's user is whatever the image says (65532, a name): the folder must be writable by anyone.
+      Path parent = t.logFile().toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      exchange = Files.createTempDirectory(parent, "memory-container-");
+      Files.setPosixFilePermissions(exchange, PosixFilePermissions.fromString("rwxrwxrwx"));
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new MemoryException("cannot make the folder the container writes heap dumps to: " + e.getMessage(), e);
+    }
+    ServiceContainer service;
+    try {
+      service = ServiceContainer.start(new DockerApiEngine(), t.image(), env,
+          new ContainerEngine.Options(Map.of(exchange, CONTAINER_EXCHANGE), Set.of("JDK_JAVA_OPTIONS")),
+          t.logFile(), t.health(), t.startTimeout() == null ? Duration.ofSeconds(60) : t.startTimeout(), log);
+    } catch (ServiceStartException e) {
+      deleteTree(exchange);
+      throw new MemoryException(e.getMessage(), e);
+    }
+    JMXServiceURL url = url("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+    WatchedJvm jvm;
+    try {
+      jvm = new WatchedJvm(connect(url, Duration.ofSeconds(30)), service, service.describe());
+    } catch (MemoryException e) {
+      service.close();
+      deleteTree(exchange);
+      throw new MemoryException(e.getMessage() + ". The container was started with JDK_JAVA_OPTIONS carrying \""
+          + jmx + "\" (after the image's own value); an image whose entrypoint is no java launcher, or whose JRE "
+          + "lacks the java.management.rmi module, needs those options added itself", e);
+    }
+    jvm.exchange = exchange;
+    long inside = jvm.pid;
+    OptionalLong host = hostPid(service.processes(), inside);
+    jvm.description = service.describe() + " (JVM pid " + inside + " inside"
+        + (host.isPresent() ? ", " + host.getAsLong() + " on this machine)" : ")");
+    if (host.isPresent()) {
+      jvm.pid = host.getAsLong();
+      jvm.local = true;
+    } else {
+      jvm.local = false;
+      log.warn("perf:memory: the container's JVM (pid " + inside + " inside) was not found among the container's "
+          + "processes on this machine: no RSS (the container engine runs elsewhere, or /proc is not readable)");
+    }
+    log.info("perf:memory: watching " + jvm.description + " over JMX at " + url);
+    return jvm;
+  }
+
+  /**
+   * The host pid of the process that is {@code inside} in its own pid namespace: the last field of
+   * {@code NSpid:} in {@code /proc/<pid>/status} is the pid in the innermost namespace.
+   */
+  static OptionalLong hostPid(Set<Long> candidates, long inside) {
+    for (long p : candidates) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p), "status"))) {
+          if (line.startsWith("NSpid:")) {
+            String[] f = line.substring(6).trim().split("\\s+");
+            if (Long.parseLong(f[f.length - 1]) == inside) {
+              return OptionalLong.of(p);
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone, or not Linux
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // left behind under the output folder; harmless
+        }
+      });
+    } catch (IOException e) {
+      // as above
+    }
   }
 
   private static WatchedJvm fork(JvmTarget.Forked f, Log log) throws MemoryException {
@@ -315,12 +422,23 @@ public final class WatchedJvm implements AutoCloseable {
     }
   }
 
-  /** Writes a heap dump of live objects to {@code file} on the watched JVM's file system. */
+  /**
+   * Writes a heap dump of live objects to {@code file} on the watched JVM's file system; for a container, into the
+   * folder mounted into it, then moved to {@code file} on this machine.
+   */
   public void dumpHeap(Path file) throws IOException {
     Files.deleteIfExists(file);
     HotSpotDiagnosticMXBean hs = ManagementFactory.newPlatformMXBeanProxy(mbeans, HOTSPOT_DIAGNOSTIC.toString(),
         HotSpotDiagnosticMXBean.class);
-    hs.dumpHeap(file.toAbsolutePath().toString(), true);
+    if (exchange == null) {
+      hs.dumpHeap(file.toAbsolutePath().toString(), true);
+      return;
+    }
+    String name = file.getFileName().toString();
+    Files.deleteIfExists(exchange.resolve(name));
+    hs.dumpHeap(CONTAINER_EXCHANGE + "/" + name, true);
+    // a rename needs only the folders' permissions, not the file's (it belongs to the container's user)
+    Files.move(exchange.resolve(name), file.toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override
@@ -335,5 +453,6 @@ public final class WatchedJvm implements AutoCloseable {
     if (service != null) {
       service.close();
     }
+    deleteTree(exchange);
   }
 }

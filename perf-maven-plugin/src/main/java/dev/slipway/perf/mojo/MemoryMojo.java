@@ -3,7 +3,9 @@ package dev.slipway.perf.mojo;
 import dev.slipway.common.Durations;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.perf.load.LoadSettings;
+import dev.slipway.perf.load.ServiceContainer;
 import dev.slipway.perf.load.ServiceProcess;
+import dev.slipway.perf.load.ServiceStarter;
 import dev.slipway.perf.load.TargetUnreachableException;
 import dev.slipway.perf.memory.JvmTarget;
 import dev.slipway.perf.memory.LeakDetector;
@@ -29,8 +31,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * {@code memory.json}, {@code memory.md} and {@code memory-heap.svg}; fails the build on a leak
  * ({@code perf.memory.failOnLeak}).
  *
- * <p>The JVM is the service {@code perf.start} forks (JMX switched on through {@code JDK_JAVA_OPTIONS}) or an
- * already running one given by {@code perf.memory.jmxUrl}.
+ * <p>The JVM is the service {@code perf.start} forks (JMX switched on through {@code JDK_JAVA_OPTIONS}), the built
+ * image {@code perf.start=image} runs as a container (the same, on the host network), or an already running one
+ * given by {@code perf.memory.jmxUrl}.
  */
 @Mojo(name = "memory", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresProject = false, threadSafe = true)
 public class MemoryMojo extends ServiceLoadMojo {
@@ -160,18 +163,17 @@ public class MemoryMojo extends ServiceLoadMojo {
       throw new InvalidInputException("perf:memory needs a JVM to watch: perf.start (jar, a jar path or a command) "
           + "or perf.memory.jmxUrl (a running JVM's JMX service URL)");
     }
-    if (start.trim().equals("image")) {
-      // The seam for the built image: run it with host networking and JDK_JAVA_OPTIONS carrying
-      // JvmTarget.Forked.jmxOptions(port), then watch it as a Remote JVM on that port.
-      throw new InvalidInputException("perf:memory cannot start perf.start=image yet; run the container with "
-          + "JMX on a loopback port and give perf.memory.jmxUrl");
-    }
-    List<String> command = ServiceProcess.command(start, load.packagedJar());
     URI healthUrl = load.health() != null ? load.health() : load.target();
     if (healthUrl == null) {
       throw new InvalidInputException("perf.target is not set: give the URL to load, e.g. "
           + "-Dperf.target=http://127.0.0.1:8080/health");
     }
+    if (ServiceStarter.isImage(start)) {
+      // the same image perf:load runs: perf.image, or the perf.imagePlatform manifest of image.json, by digest
+      return new JvmTarget.Image(ServiceContainer.reference(load.image()), load.startEnvironment(),
+          outputDir().resolve("service.log"), healthUrl, load.startTimeout());
+    }
+    List<String> command = ServiceProcess.command(start, load.packagedJar());
     return new JvmTarget.Forked(command, load.startEnvironment(), load.workDir(), outputDir().resolve("service.log"),
         healthUrl, load.startTimeout());
   }

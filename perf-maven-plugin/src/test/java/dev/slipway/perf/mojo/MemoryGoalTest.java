@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * perf:memory's parameters as Maven binds them, and the error of each kind of bad value, in-process; the watch itself
- * is tested in {@code MemoryMojoTest} against forked JVMs. Bad values are aimed where a check that stopped working
- * would try to start {@code false} or reach a closed port, and fail differently.
+ * is tested in {@code MemoryMojoTest} against forked JVMs and in {@code MemoryImageTest} against a container of a
+ * built image. Bad values are aimed where a check that stopped working would try to start {@code false} or reach a
+ * closed port, and fail differently.
  */
 @MojoGoalTest
 class MemoryGoalTest {
@@ -217,9 +218,47 @@ class MemoryGoalTest {
   @Test
   @InjectMojo(goal = "memory")
   @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.target", value = "http://127.0.0.1:0/api")
+  @UserProperty(name = "perf.port", value = "0")
+  @UserProperty(name = "perf.startTimeout", value = "90s")
+  void theBuiltImageIsRunFromImageJsonByItsPlatformDigest(MemoryMojo mojo) throws Exception {
+    String index = "sha256:" + "1".repeat(64);
+    String arm = "sha256:" + "2".repeat(64);
+    String amd = "sha256:" + "3".repeat(64);
+    new dev.slipway.common.image.BuiltImage(1, "127.0.0.1:5000/shop/app@" + index, "127.0.0.1:5000/shop/app",
+        java.util.List.of("1"), index, "application/vnd.oci.image.index.v1+json", java.util.List.of(
+            new dev.slipway.common.image.BuiltImage.Platform("linux", "arm64", arm, 1000),
+            new dev.slipway.common.image.BuiltImage.Platform("linux", "amd64", amd, 1000)),
+        null, true, null, "2026-01-01T00:00:00Z").write(build.path("target/slipway/image.json"));
+    MemorySettings s = mojo.settings();
+    int port = s.load().target().getPort();
+    assertThat(s.jvm()).isInstanceOfSatisfying(JvmTarget.Image.class, i -> {
+      assertThat(i.image()).isEqualTo("127.0.0.1:5000/shop/app@" + amd);
+      assertThat(i.environment()).isEqualTo(Map.of("PORT", String.valueOf(port)));
+      assertThat(i.health()).isEqualTo(URI.create("http://127.0.0.1:" + port + "/api"));
+      assertThat(i.startTimeout()).isEqualTo(Duration.ofSeconds(90));
+      assertThat(i.logFile()).isEqualTo(build.path("target/slipway/perf/service.log"));
+    });
+  }
+
+  @Test
+  @InjectMojo(goal = "memory")
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.image", value = "127.0.0.1:5000/shop/app:2")
   @UserProperty(name = "perf.target", value = CLOSED_PORT)
-  void theImageCannotBeWatchedYet(MemoryMojo mojo) {
-    fails(mojo, "perf:memory cannot start perf.start=image yet");
+  void perfImageNamesAnotherImage(MemoryMojo mojo) throws Exception {
+    assertThat(mojo.settings().jvm()).isInstanceOfSatisfying(JvmTarget.Image.class,
+        i -> assertThat(i.image()).isEqualTo("127.0.0.1:5000/shop/app:2"));
+  }
+
+  @Test
+  @InjectMojo(goal = "memory")
+  @UserProperty(name = "perf.start", value = "image")
+  @UserProperty(name = "perf.target", value = CLOSED_PORT)
+  void theImageNeedsImageJson(MemoryMojo mojo) {
+    fails(mojo, "perf.start=image runs the image image:build described in "
+        + build.path("target/slipway/image.json") + ", which does not exist");
+    assertThat(build.written()).isEmpty();
   }
 
   @Test

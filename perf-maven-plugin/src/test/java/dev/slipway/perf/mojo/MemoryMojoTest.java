@@ -32,6 +32,11 @@ class MemoryMojoTest {
   static final Map<String, CompletableFuture<Throwable>> runs = new java.util.HashMap<>();
 
   static MemoryMojo mojo(String mode, String duration) throws Exception {
+    return mojo(mode, duration, dir);
+  }
+
+  /** A perf:memory of MemoryServer in {@code mode}, writing under {@code base}. */
+  static MemoryMojo mojo(String mode, String duration, Path base) throws Exception {
     int port = LoadMojoTest.freePort();
     MemoryMojo m = new MemoryMojo();
     m.target = "http://127.0.0.1:" + port;
@@ -47,8 +52,8 @@ class MemoryMojoTest {
     m.timeout = "10s";
     m.progressInterval = "10s";
     m.startTimeout = "60s";
-    m.outputDirectory = dir.resolve(mode).toFile();
-    m.basedir = dir.toFile();
+    m.outputDirectory = base.resolve(mode).toFile();
+    m.basedir = base.toFile();
     m.memoryDuration = duration;
     m.memoryRate = 20;
     m.memoryWarmup = "6s";
