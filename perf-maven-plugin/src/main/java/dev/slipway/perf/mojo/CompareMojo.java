@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -30,27 +29,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * and fails the build on a confirmed regression.
  */
 @Mojo(name = "compare", defaultPhase = LifecyclePhase.VERIFY, requiresProject = false, threadSafe = true)
-public class CompareMojo extends AbstractMojo {
-
-  /** Skip the comparison. */
-  @Parameter(property = "perf.skip", defaultValue = "false")
-  boolean skip;
-
-  /** {@code -DskipTests} skips the gate too (its load test did not run), as it skips failsafe's verify. */
-  @Parameter(property = "skipTests", defaultValue = "false")
-  boolean skipTests;
-
-  /** {@code -DskipITs} skips the gate too, as it skips failsafe's verify. */
-  @Parameter(property = "skipITs", defaultValue = "false")
-  boolean skipITs;
-
-  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
-  @Parameter(property = "maven.test.skip", defaultValue = "false")
-  boolean mavenTestSkip;
-
-  /** Skip the gate ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say. */
-  @Parameter(property = "perf.skipTests")
-  Boolean perfSkipTests;
+public class CompareMojo extends TestSkippedMojo {
 
   /** Current results: a result file or a folder of them (Slipway, JMH, Artillery, Gatling, k6, JMeter). */
   @Parameter(property = "perf.current", defaultValue = "${project.build.directory}/slipway/perf")
@@ -244,7 +223,7 @@ public class CompareMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
+    String skipped = skipped();
     if (skipped != null) {
       getLog().info("perf:compare skipped (" + skipped + ")");
       return;

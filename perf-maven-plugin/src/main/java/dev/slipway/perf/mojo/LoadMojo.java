@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -36,33 +35,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * -Dperf.rate=2000} (open) or {@code -Dperf.connections=32} (closed).
  */
 @Mojo(name = "load", defaultPhase = LifecyclePhase.INTEGRATION_TEST, requiresProject = false, threadSafe = true)
-public class LoadMojo extends AbstractMojo {
-
-  /** Skip the load test. */
-  @Parameter(property = "perf.skip", defaultValue = "false")
-  boolean skip;
-
-  /**
-   * {@code -DskipTests} skips this goal too, as it skips failsafe's integration tests (a load test is one); see
-   * {@code perf.skipTests}.
-   */
-  @Parameter(property = "skipTests", defaultValue = "false")
-  boolean skipTests;
-
-  /** {@code -DskipITs} skips this goal too, as it skips failsafe's integration tests; see {@code perf.skipTests}. */
-  @Parameter(property = "skipITs", defaultValue = "false")
-  boolean skipITs;
-
-  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
-  @Parameter(property = "maven.test.skip", defaultValue = "false")
-  boolean mavenTestSkip;
-
-  /**
-   * Skip this goal ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say;
-   * unset, they decide. {@code -DskipTests -Dperf.skipTests=false} skips the unit tests but not the load test.
-   */
-  @Parameter(property = "perf.skipTests")
-  Boolean perfSkipTests;
+public class LoadMojo extends TestSkippedMojo {
 
   /** Base URL of the service, e.g. {@code http://127.0.0.1:8080/health}. Load goes to this host and port only. */
   @Parameter(property = "perf.target")
@@ -201,7 +174,7 @@ public class LoadMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
-    String skipped = skip ? "perf.skip" : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
+    String skipped = skipped();
     if (skipped != null) {
       getLog().info("perf:load skipped (" + skipped + ")");
       return;

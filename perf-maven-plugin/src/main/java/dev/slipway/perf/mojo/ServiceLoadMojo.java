@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
@@ -23,33 +22,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * properties, so one POM configuration and one {@code -Dperf.target} serve all three): what to load and how to start
  * the service. The goals choose the rates themselves.
  */
-abstract class ServiceLoadMojo extends AbstractMojo {
-
-  /** Skip every perf goal. */
-  @Parameter(property = "perf.skip", defaultValue = "false")
-  boolean skip;
-
-  /**
-   * {@code -DskipTests} skips this goal too, as it skips failsafe's integration tests (a load test is one); see
-   * {@code perf.skipTests}.
-   */
-  @Parameter(property = "skipTests", defaultValue = "false")
-  boolean skipTests;
-
-  /** {@code -DskipITs} skips this goal too, as it skips failsafe's integration tests; see {@code perf.skipTests}. */
-  @Parameter(property = "skipITs", defaultValue = "false")
-  boolean skipITs;
-
-  /** {@code -Dmaven.test.skip} skips this goal too, as it skips failsafe's integration tests. */
-  @Parameter(property = "maven.test.skip", defaultValue = "false")
-  boolean mavenTestSkip;
-
-  /**
-   * Skip this goal ({@code true}) or run it ({@code false}) whatever {@code skipTests} and {@code skipITs} say;
-   * unset, they decide. {@code -DskipTests -Dperf.skipTests=false} skips the unit tests but not the load test.
-   */
-  @Parameter(property = "perf.skipTests")
-  Boolean perfSkipTests;
+abstract class ServiceLoadMojo extends TestSkippedMojo {
 
   /** Base URL of the service, e.g. {@code http://127.0.0.1:8080}. Load goes to this host and port only. */
   @Parameter(property = "perf.target")
@@ -155,12 +128,6 @@ abstract class ServiceLoadMojo extends AbstractMojo {
         packagedJar == null ? null : packagedJar.toPath(), workDir(), sp.health(),
         Durations.parse(startTimeout, "perf.startTimeout"), sp.environment(), Map.of(),
         dev.slipway.perf.compare.ErrorBudget.Limits.defaults(), new ImageStart(imageJsonPath(), image, imagePlatform));
-  }
-
-  /** Why the goal is skipped ({@code perf.skip}, the goal's own switch, or the tests' switches), or null. */
-  String skipped(boolean goalSkip, String goalProperty) {
-    return skip ? "perf.skip" : goalSkip ? goalProperty
-        : TestSkips.reason(perfSkipTests, skipTests, skipITs, mavenTestSkip);
   }
 
   /** Without a project, {@code ${project.build.directory}} is left unresolved: ./target/slipway/image.json then. */
