@@ -5,11 +5,9 @@ import dev.slipway.common.Log;
 import dev.slipway.common.image.BuiltImage;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -129,12 +127,7 @@ public final class ServiceContainer implements StartedService {
 
   @Override
   public String tail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no output: " + e.getMessage() + ")";
-    }
+    return StartedService.tailOf(logFile);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.slipway.perf.load;
 import dev.slipway.common.Log;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,12 +135,7 @@ public final class ServiceProcess implements StartedService {
 
   @Override
   public String tail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no output: " + e.getMessage() + ")";
-    }
+    return StartedService.tailOf(logFile);
   }
 
   @Override

@@ -1,5 +1,10 @@
 package dev.slipway.perf.load;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,4 +30,14 @@ public interface StartedService extends AutoCloseable {
 
   @Override
   void close();
+
+  /** The last 20 lines of a service's output file, or why there are none. */
+  static String tailOf(Path logFile) {
+    try {
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
 }
