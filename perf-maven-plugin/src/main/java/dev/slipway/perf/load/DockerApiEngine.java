@@ -182,7 +182,21 @@ public final class DockerApiEngine implements ContainerEngine {
           || "created".equals(s.getStatus())) {
         return OptionalLong.empty();
       }
+      // The output stream ends a moment after the container: wait for it, so that whoever reports this exit finds
+      // the container's last lines in the log file (they are usually the reason it exited).
+      awaitOutput();
       return OptionalLong.of(s.getExitCodeLong());
+    }
+
+    private void awaitOutput() {
+      if (logs == null) {
+        return;
+      }
+      try {
+        logs.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override
@@ -202,13 +216,11 @@ public final class DockerApiEngine implements ContainerEngine {
           // not running (any more): remove it all the same
         }
         if (logs != null) {
+          awaitOutput();
           try {
-            logs.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
             logs.close();
-          } catch (IOException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-              Thread.currentThread().interrupt();
-            }
+          } catch (IOException e) {
+            // the output is complete or lost either way
           }
         }
         docker.removeContainerCmd(id).withForce(true).exec();
