@@ -195,6 +195,13 @@ public final class MemoryCheck {
           recording.stopTo(jfrFile);
           jfrName = jfrFile.getFileName().toString();
           oldObjects = OldObjects.read(jfrFile, s.top());
+          if (a.verdict() != Verdict.STABLE && oldObjects.stream().allMatch(g -> g.retainedBy() == null)) {
+            // JFR samples at TLAB refills, not at random: see WatchedJvm.OLD_OBJECT_SAMPLING_OPTIONS
+            notes.add("the JFR old-object samples name no application class: JFR samples one object per TLAB "
+                + "refill, which can miss the growing objects"
+                + (s.jvm() instanceof JvmTarget.Remote ? "; start the watched JVM with "
+                + WatchedJvm.OLD_OBJECT_SAMPLING_OPTIONS + " so that samples fall all through each request" : ""));
+          }
         } catch (IOException | RuntimeException e) {
           notes.add("could not read the JFR recording: " + e.getMessage());
         }

@@ -204,7 +204,7 @@ public final class WatchedJvm implements AutoCloseable {
   private static WatchedJvm fork(JvmTarget.Forked f, Log log) throws MemoryException {
     int port = freePort();
     Map<String, String> env = new LinkedHashMap<>(f.environment());
-    String jmx = JvmTarget.Forked.jmxOptions(port);
+    String jmx = JvmTarget.Forked.jmxOptions(port) + " " + OLD_OBJECT_SAMPLING_OPTIONS;
     String existing = env.getOrDefault("JDK_JAVA_OPTIONS", System.getenv("JDK_JAVA_OPTIONS"));
     env.put("JDK_JAVA_OPTIONS", existing == null || existing.isBlank() ? jmx : existing + " " + jmx);
     ServiceProcess service;
@@ -404,6 +404,19 @@ public final class WatchedJvm implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * JVM options for a service this goal starts, so that JFR's old-object sampler sees the allocations of every
+   * request. The sampler takes one object per TLAB refill (the allocation that did not fit) or allocation outside a
+   * TLAB. With the JVM's adaptive TLABs (hundreds of KB per thread) a request thread refills about once per forced GC,
+   * and since a GC retires every TLAB while the threads wait for the next request, each epoch starts at the same
+   * point of the same request: the refill falls on the same allocation every time. Whether that is the retained body
+   * or a read buffer that dies then depends only on the TLAB size the JVM settled on (on a busy machine often the
+   * buffer), and the evidence named nothing. A small fixed TLAB makes the refills fall all through each request, and a
+   * large object no longer fits and is sampled when allocated outside the TLAB. Options given on the service's own
+   * command line come after {@code JDK_JAVA_OPTIONS} and win.
+   */
+  static final String OLD_OBJECT_SAMPLING_OPTIONS = "-XX:-ResizeTLAB -XX:TLABSize=64k";
 
   /** Starts a JFR recording with only {@code jdk.OldObjectSample} (stack traces, unlimited path search). */
   public OldObjectRecording recordOldObjects() throws IOException {
