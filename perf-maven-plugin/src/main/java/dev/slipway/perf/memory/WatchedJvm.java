@@ -112,7 +112,7 @@ public final class WatchedJvm implements AutoCloseable {
   private static WatchedJvm runImage(JvmTarget.Image t, Log log) throws MemoryException {
     int port = freePort();
     Map<String, String> env = new LinkedHashMap<>(t.environment());
-    String jmx = JvmTarget.Forked.jmxOptions(port);
+    String jmx = JvmTarget.Forked.jmxOptions(port) + " " + OLD_OBJECT_SAMPLING_OPTIONS;
     String given = env.get("JDK_JAVA_OPTIONS");
     env.put("JDK_JAVA_OPTIONS", given == null || given.isBlank() ? jmx : given + " " + jmx);
     Path exchange;
