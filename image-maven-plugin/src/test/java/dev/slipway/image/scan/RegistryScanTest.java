@@ -1,5 +1,6 @@
 package dev.slipway.image.scan;
 
+import dev.slipway.image.TestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.common.Log;

@@ -1,5 +1,6 @@
 package dev.slipway.image.sign;
 
+import dev.slipway.image.TestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

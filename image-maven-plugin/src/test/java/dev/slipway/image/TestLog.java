@@ -1,12 +1,12 @@
-package dev.slipway.image.scan;
+package dev.slipway.image;
 
 import dev.slipway.common.Log;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A log that keeps every line, for assertions (and canary checks). */
-final class TestLog implements Log {
-  final List<String> lines = new CopyOnWriteArrayList<>();
+/** A log that keeps every line, for assertions (and canary checks); the image plugin's core tests share it. */
+public final class TestLog implements Log {
+  public final List<String> lines = new CopyOnWriteArrayList<>();
 
   @Override
   public void debug(String message) {
@@ -28,7 +28,7 @@ final class TestLog implements Log {
     lines.add("[error] " + message);
   }
 
-  String all() {
+  public String all() {
     return String.join("\n", lines);
   }
 }
