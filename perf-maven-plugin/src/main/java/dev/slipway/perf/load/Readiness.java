@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 final class Readiness {
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
   private Readiness() {}
 
@@ -91,10 +92,31 @@ final class Readiness {
       return;
     }
     if (LocalPorts.owner(port, service.processes()) instanceof LocalPorts.Owner.Other other) {
-      throw fail(service, "perf.start: " + health + " answered " + status + ", but not from " + service.describe()
-          + ": port " + port + " belongs to pid " + other.pid() + (other.command().isEmpty() ? ""
-              : " (" + other.command() + ")") + ". Last output of the service:\n" + service.tail(), null);
+      String holder = "port " + port + " belongs to pid " + other.pid()
+          + (other.command().isEmpty() ? "" : " (" + other.command() + ")");
+      // A service that failed to bind is usually on its way out: name its exit, the likelier cause, when it
+      // comes within a moment.
+      Optional<String> exit = endedWithin(service, EXIT_GRACE);
+      throw fail(service, "perf.start: " + health + " answered " + status + ", but "
+          + exit.map(e -> service.describe() + " " + e + ": " + holder)
+              .orElseGet(() -> "not from " + service.describe() + ": " + holder)
+          + ". Last output of the service:\n" + service.tail(), null);
     }
+  }
+
+  private static Optional<String> endedWithin(StartedService service, Duration grace) {
+    long until = System.nanoTime() + grace.toNanos();
+    Optional<String> ended = service.ended();
+    while (ended.isEmpty() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      ended = service.ended();
+    }
+    return ended;
   }
 
   private static ServiceStartException fail(StartedService service, String message, Throwable cause) {
