@@ -147,14 +147,10 @@ abstract class AbstractDeployMojo extends AbstractMojo {
           redactor);
       if (secret.isPresent()) {
         try {
-          URI url = URI.create(secret.get().value());
-          if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
-            throw new IllegalArgumentException("not http(s)");
-          }
-          targets.put(c, new dev.slipway.common.notify.SlackWebhook.Target(c, url, secret.get().source()));
-        } catch (IllegalArgumentException e) {
-          throw new MojoFailureException("the Slack " + c.label() + " webhook in " + secret.get().source()
-              + " is not an http(s) URL");
+          targets.put(c, dev.slipway.common.notify.SlackWebhook.Target.of(c, secret.get().value(),
+              secret.get().source()));
+        } catch (InvalidInputException e) {
+          throw new MojoFailureException(e.getMessage());
         }
       }
     }

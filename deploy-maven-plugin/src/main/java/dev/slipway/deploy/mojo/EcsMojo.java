@@ -103,7 +103,7 @@ public class EcsMojo extends AbstractDeployMojo {
               + githubTokenEnv + " or settings.xml server '" + githubServer + "')" : "no repository "
               + "(deploy.release.repository, GITHUB_REPOSITORY or a GitHub remote)"));
         } else {
-          GitHubClient client = new GitHubClient(GitHubClient.apiUrl(githubApiUrl, processEnv), token.value(),
+          GitHubClient client = new GitHubClient(githubApi(), token.value(),
               redactor);
           publisher = s -> new GitHubReleases(client, log()).publish(s);
           releaseOptions = new DeployRequest.ReleaseOptions(repository, releaseFiles());

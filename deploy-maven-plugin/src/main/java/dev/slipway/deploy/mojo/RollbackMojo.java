@@ -37,7 +37,7 @@ public class RollbackMojo extends AbstractDeployMojo {
     EnvironmentSpec spec = environment();
     try (AwsEcsGateway gateway = gateway(spec)) {
       boolean interactive = session.getRequest().isInteractiveMode() && System.console() != null;
-      new Rollbacker(gateway, Clock.system(), redactor, log()).rollback(new Rollbacker.Request(spec,
+      new Rollbacker(gateway, Clock.system(), redactor, log(), notifier()).rollback(new Rollbacker.Request(spec,
           blank(toRevision), interactive, blank(confirm), Prompter.console(), journalDirectory.toPath()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,10 @@ package dev.slipway.deploy.pipeline;
 import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Log;
 import dev.slipway.common.Redactor;
+import dev.slipway.common.notify.Channel;
+import dev.slipway.common.notify.Notifier;
+import dev.slipway.common.notify.SlackMessage;
+import dev.slipway.common.notify.SlackWebhook;
 import dev.slipway.deploy.ecs.EcsGateway;
 import dev.slipway.deploy.ecs.EcsGateway.AwsException;
 import dev.slipway.deploy.ecs.EcsGateway.ServiceView;
@@ -12,7 +16,12 @@ import dev.slipway.deploy.journal.JournalRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code deploy:rollback}: points the service back at the task definition the last deployment's snapshot recorded
@@ -33,11 +42,19 @@ public final class Rollbacker {
   private final Redactor redactor;
   private final Log log;
 
+  private final Notifier notifier;
+
   public Rollbacker(EcsGateway gateway, Clock clock, Redactor redactor, Log log) {
+    this(gateway, clock, redactor, log, Notifier.none());
+  }
+
+  /** With {@code notifier}, every rollback that changed the service is posted to deploys and critical. */
+  public Rollbacker(EcsGateway gateway, Clock clock, Redactor redactor, Log log, Notifier notifier) {
     this.gateway = gateway;
     this.clock = clock;
     this.redactor = redactor;
     this.log = log.redacting(redactor);
+    this.notifier = notifier;
   }
 
   /** The rollback request: environment, optional revision, confirmation inputs, journal root. */
@@ -148,12 +165,49 @@ public final class Rollbacker {
     record.finishedAt = clock.now();
     record.outcome = o.succeeded() ? "SUCCEEDED" : "FAILED";
     journal.step(Step.WAIT.name(), o.decidedAt(), o.succeeded() ? "OK" : "FAILED", o.reason());
+    notify(env, record, o.reason(), journal);
     if (!o.succeeded()) {
       throw new DeployFailedException("Rollback of " + env.name() + " to " + DeploymentWatcher.shortArn(to.arn())
           + " failed: " + o.reason() + ". Journal: " + journal.file(), journal.file(), false);
     }
     log.info("ROLLBACK done: " + o.reason());
     return record;
+  }
+
+  /**
+   * Critical on any rollback, as the deploy goal's own: to deploys and critical, whatever the outcome; journaled
+   * like deploy:ecs's NOTIFY, never failing the rollback.
+   */
+  private void notify(EnvironmentSpec env, JournalRecord record, String reason, Journal journal) {
+    if (notifier.configured().isEmpty()) {
+      return;
+    }
+    boolean ok = "SUCCEEDED".equals(record.outcome);
+    String headline = "Rollback of " + env.name() + (ok ? " succeeded" : " FAILED");
+    Map<String, String> facts = SlackMessage.ordered();
+    facts.put("Environment", env.name());
+    facts.put("Service", env.cluster() + "/" + env.service());
+    facts.put("From", DeploymentWatcher.shortArn(record.snapshot.taskDefinition));
+    facts.put("To", DeploymentWatcher.shortArn(record.newTaskDefinition));
+    facts.put("Outcome", record.outcome);
+    facts.put("Duration", Duration.between(record.startedAt, record.finishedAt).toSeconds() + " s");
+    facts.replaceAll((k, v) -> v == null ? null : redactor.redact(v));
+    SlackMessage message = new SlackMessage(redactor.redact(headline + " (deploy:rollback)")).header(headline)
+        .fields(facts).text(redactor.redact((ok ? "" : "Failure: ") + reason));
+    List<JournalRecord.Notification> sent = new ArrayList<>();
+    for (SlackWebhook.Delivery d : notifier.send(EnumSet.of(Channel.DEPLOYS, Channel.CRITICAL), message)) {
+      JournalRecord.Notification n = new JournalRecord.Notification();
+      n.channel = d.channel().label();
+      n.source = d.source();
+      n.delivered = d.delivered();
+      n.attempts = d.attempts();
+      n.detail = redactor.redact(d.detail());
+      sent.add(n);
+    }
+    record.notifications = sent;
+    long delivered = sent.stream().filter(n -> n.delivered).count();
+    journal.step(Step.NOTIFY.name(), clock.now(), delivered == sent.size() ? "OK" : "FAILED",
+        delivered + " of " + sent.size() + " Slack message(s) delivered");
   }
 
   /** The revision a service ran before its current one, as ECS's service deployments remember it. */

@@ -196,6 +196,34 @@ class EpilogueTest {
     }
   }
 
+  @Test
+  void aRollbackGoalIsPostedToDeploysAndCriticalAndJournaled() throws Exception {
+    try (SimWorld w = new SimWorld(SimWorld.scenario())) {
+      Path journals = dir.resolve("journal");
+      w.deployer().deploy(w.request(w.staging(), journals));
+      assertThat(slack.requests()).isEmpty();
+
+      JournalRecord r = new Rollbacker(w.gateway, w.clock, w.redactor, w.log, notifier(w, Duration.ofSeconds(10)))
+          .rollback(new Rollbacker.Request(w.staging(), null, false, null, Prompter.none(), journals));
+
+      assertThat(r.outcome).isEqualTo("SUCCEEDED");
+      assertThat(slack.requests()).extracting(q -> q.path().split("/")[2]).containsExactly("deploys", "critical");
+      JsonNode message = SimWorld.JSON.readTree(slack.requests().get(1).body());
+      assertThat(message.path("text").asText()).isEqualTo("Rollback of staging succeeded (deploy:rollback)");
+      assertThat(message.path("blocks").toString()).contains("*From*\\nweb:2").contains("*To*\\nweb:1")
+          .contains("*Outcome*\\nSUCCEEDED");
+      assertThat(r.notifications).extracting(n -> n.channel + "=" + n.delivered)
+          .containsExactly("deploys=true", "critical=true");
+      assertThat(r.steps).extracting(e -> e.step + " " + e.outcome).endsWith("WAIT OK", "NOTIFY OK");
+      try (Stream<Path> files = Files.list(journals.resolve("staging"))) {
+        Path journal = files.filter(f -> f.getFileName().toString().endsWith("-rollback.json")).findFirst()
+            .orElseThrow();
+        assertThat(Files.readString(journal)).contains("\"critical\"").doesNotContain(SLACK_CANARY);
+      }
+      assertThat(w.log()).doesNotContain(SLACK_CANARY);
+    }
+  }
+
   private void assertNoCanary(SimWorld w, Path summary) throws Exception {
     StringBuilder all = new StringBuilder(w.log()).append(Files.readString(summary));
     try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {

@@ -11,11 +11,14 @@ import java.util.List;
 
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
 
 /** Parameters every image goal shares: the skip switch, the work directory, and how to reach registries. */
 abstract class AbstractImageMojo extends AbstractMojo {
@@ -81,6 +84,9 @@ abstract class AbstractImageMojo extends AbstractMojo {
   @Component
   SettingsDecrypter decrypter;
 
+  @Component
+  RepositorySystem repositorySystem;
+
   /**
    * Credentials for {@code registry} (see {@link MavenCredentials#resolve(String, MavenCredentials.Parameters, boolean,
    * Settings, SettingsDecrypter, java.util.Map, Redactor, Log)}); null when none applies (the registry client then goes
@@ -90,6 +96,19 @@ abstract class AbstractImageMojo extends AbstractMojo {
     return MavenCredentials.resolve(registry, new MavenCredentials.Parameters("image", username, passwordEnv,
             passwordFile == null ? null : passwordFile.toPath(), server, password), true, settings, decrypter,
         System.getenv(), redactor, log);
+  }
+
+  /**
+   * For the goals whose libraries are left out of the plugin realm ({@link GoalLibraries}): when they are not
+   * visible here, runs this goal's twin with them and answers true (the caller then returns at once).
+   */
+  boolean ranWithGoalLibraries() throws MojoExecutionException, MojoFailureException {
+    if (!GoalLibraries.missing(getClass().getClassLoader())) {
+      return false;
+    }
+    GoalLibraries.runTwin(this, repositorySystem, session.getRepositorySession(),
+        project.getRemotePluginRepositories());
+    return true;
   }
 
   /** The insecure-registry list, with comma-separated entries split. */

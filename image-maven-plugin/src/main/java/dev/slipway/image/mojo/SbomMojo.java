@@ -29,7 +29,6 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
-import org.eclipse.aether.RepositorySystem;
 
 /**
  * Writes the SBOM of the image that {@code image:build} built: CycloneDX 1.6 (JSON, optionally XML) and optionally
@@ -89,13 +88,13 @@ public class SbomMojo extends AbstractImageMojo {
   @Component
   MavenProjectHelper projectHelper;
 
-  @Component
-  RepositorySystem repositorySystem;
-
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip || skipAll) {
       getLog().info("image:sbom skipped");
+      return;
+    }
+    if (ranWithGoalLibraries()) {
       return;
     }
     try {

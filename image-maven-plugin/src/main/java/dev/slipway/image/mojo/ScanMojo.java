@@ -156,6 +156,9 @@ public class ScanMojo extends AbstractImageMojo {
       getLog().info("image:scan skipped (" + (skip ? "image.scan.skip" : "image.skip") + ")");
       return;
     }
+    if (ranWithGoalLibraries()) {
+      return;
+    }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
     File imageJson = this.imageJson != null ? this.imageJson : new File(workDir, "image.json");

@@ -159,6 +159,9 @@ public class SignMojo extends AbstractImageMojo {
       getLog().info("image:sign skipped (" + (skip ? "image.sign.skip" : "image.skip") + ")");
       return;
     }
+    if (ranWithGoalLibraries()) {
+      return;
+    }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
     Instant started = Instant.now();

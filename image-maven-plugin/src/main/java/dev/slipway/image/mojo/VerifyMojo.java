@@ -103,6 +103,9 @@ public class VerifyMojo extends AbstractImageMojo {
       getLog().info("image:verify skipped (" + (skip ? "image.verify.skip" : "image.skip") + ")");
       return;
     }
+    if (ranWithGoalLibraries()) {
+      return;
+    }
     Redactor redactor = new Redactor();
     Log log = new MavenLog(getLog()).redacting(redactor);
     try {

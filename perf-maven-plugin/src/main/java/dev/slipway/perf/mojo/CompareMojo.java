@@ -196,23 +196,30 @@ public class CompareMojo extends TestSkippedMojo {
     return basedir != null ? basedir.toPath() : java.nio.file.Path.of("").toAbsolutePath();
   }
 
-  /** Posts the regressions to the performance channel, when a webhook is configured; never fails the build. */
-  private void notifyPerformanceChannel(CompareRunner.Outcome outcome, Redactor redactor, Log log) {
+  /** The performance channel's webhook, or null when none is configured; checked, its URL never printed. */
+  private dev.slipway.common.notify.SlackWebhook.Target performanceWebhook(Redactor redactor)
+      throws InvalidInputException {
     var webhook = dev.slipway.common.mojo.MavenSecrets.resolve(slackEnv, slackServer, settings, decrypter, env,
         redactor);
-    if (webhook.isEmpty()) {
-      return;
-    }
+    return webhook.isEmpty() ? null : dev.slipway.common.notify.SlackWebhook.Target.of(
+        dev.slipway.common.notify.Channel.PERFORMANCE, webhook.get().value(), webhook.get().source());
+  }
+
+  /** Posts the regressions to the performance channel, when a webhook is configured; never fails the build. */
+  private void notifyPerformanceChannel(CompareRunner.Outcome outcome, Redactor redactor, Log log) {
+    var channel = dev.slipway.common.notify.Channel.PERFORMANCE;
     java.time.Duration limit;
+    dev.slipway.common.notify.SlackWebhook.Target target;
     try {
+      target = performanceWebhook(redactor);
       limit = dev.slipway.common.Durations.parsePositive(slackTimeout, "perf.slack.timeout");
     } catch (InvalidInputException e) {
       log.warn("perf:compare: " + e.getMessage() + "; no Slack message");
       return;
     }
-    var channel = dev.slipway.common.notify.Channel.PERFORMANCE;
-    var target = new dev.slipway.common.notify.SlackWebhook.Target(channel,
-        java.net.URI.create(webhook.get().value()), webhook.get().source());
+    if (target == null) {
+      return;
+    }
     new dev.slipway.common.notify.Notifier(java.util.Map.of(channel, target),
         new dev.slipway.common.notify.SlackWebhook(redactor), limit, java.time.Instant::now, log.redacting(redactor))
         .send(java.util.Set.of(channel), PerformanceNotice.of(artifactId == null || artifactId.contains("${")
@@ -238,6 +245,7 @@ public class CompareMojo extends TestSkippedMojo {
       }
       new dev.slipway.perf.stats.EDivisive(changePointWindow, changePointPValue, 0); // its own checks, up front
       dev.slipway.common.Durations.parsePositive(slackTimeout, "perf.slack.timeout");
+      performanceWebhook(new Redactor());
       config = new CompareRunner.Config(GateMojoSupport.path(current, "target/slipway/perf"),
           baseline == null ? null : GateMojoSupport.path(baseline, "baseline"),
           GateMojoSupport.path(history, ".slipway/perf-history.jsonl"), BuildContext.parseKeys(historyKeys),

@@ -347,6 +347,18 @@ class CompareGoalTest {
     fails(mojo, "perf.slack.timeout: 'a bit' is not a duration; write e.g. 500ms, 30s, 2m");
   }
 
+  @Test
+  @InjectMojo(goal = "compare")
+  void aWebhookThatIsNoUrlFailsNamingItsVariableNotItsValue(CompareMojo mojo) {
+    mojo.env = Map.of("SLACK_WEBHOOK_PERFORMANCE", "hooks.slack.example/services/canary-hook-value");
+    assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("perf:compare: the Slack performance webhook in ")
+        .hasMessageContaining("SLACK_WEBHOOK_PERFORMANCE").hasMessageContaining("is not an http(s) URL")
+        .hasMessageNotContaining("canary-hook-value");
+    assertThat(build.written()).isEmpty();
+    assertThat(build.log().text()).doesNotContain("canary-hook-value");
+  }
+
   /** Bad configuration fails before any result is read (there are none here) and leaves nothing behind. */
   private void fails(CompareMojo mojo, String message) {
     mojo.env = Map.of();

@@ -1,5 +1,6 @@
 package dev.slipway.common.notify;
 
+import dev.slipway.common.InvalidInputException;
 import dev.slipway.common.Json;
 import dev.slipway.common.Redactor;
 import java.io.IOException;
@@ -23,6 +24,25 @@ public final class SlackWebhook {
    * {@code settings.xml server 'slack-deploys'}), which is what messages name instead of the URL.
    */
   public record Target(Channel channel, URI url, String source) {
+    /**
+     * The webhook whose URL is the secret {@code url} from {@code source} (an environment variable or a settings.xml
+     * server); anything but an absolute http(s) URL is refused naming the source, never the value.
+     */
+    public static Target of(Channel channel, String url, String source) throws InvalidInputException {
+      URI uri;
+      try {
+        uri = url == null ? null : new URI(url.strip());
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null
+          || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+        throw new InvalidInputException("the Slack " + channel.label() + " webhook in " + source
+            + " is not an http(s) URL (expected https://hooks.slack.com/services/...)");
+      }
+      return new Target(channel, uri, source);
+    }
+
     @Override
     public String toString() {
       return "Slack " + channel.label() + " webhook (" + source + ")";

@@ -90,6 +90,20 @@ class SlackWebhookTest {
   }
 
   @Test
+  void aWebhookValueThatIsNoHttpUrlIsRefusedNamingItsSourceOnly() throws Exception {
+    for (String bad : List.of("hooks.slack.example/services/T0/B0/canary", "ftp://hooks.slack.example/canary",
+        "https:///services/canary", "https://hooks.slack.example/services/canary with space", "")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> SlackWebhook.Target.of(Channel.DEPLOYS, bad, "the environment variable SLACK_DEPLOY_URL"))
+          .as(bad).isInstanceOf(dev.slipway.common.InvalidInputException.class)
+          .hasMessage("the Slack deploys webhook in the environment variable SLACK_DEPLOY_URL is not an http(s) URL "
+              + "(expected https://hooks.slack.com/services/...)");
+    }
+    assertThat(SlackWebhook.Target.of(Channel.DEPLOYS, " https://hooks.slack.example/services/T0/B0/x ", "s").url())
+        .isEqualTo(URI.create("https://hooks.slack.example/services/T0/B0/x"));
+  }
+
+  @Test
   void postsBlockKitWithTheFallbackText() throws Exception {
     SlackWebhook.Delivery d = webhook.post(target(Channel.DEPLOYS), message(), now.get().plusSeconds(10));
     assertThat(d.delivered()).isTrue();
