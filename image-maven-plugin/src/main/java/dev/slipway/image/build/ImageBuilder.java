@@ -66,6 +66,9 @@ import java.util.stream.Stream;
 public final class ImageBuilder {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
+  /** Blob uploads at a time: what a registry on the other side of a network round trip gains from, as jib does. */
+  static final int PUSH_THREADS = 4;
+
   private final Log log;
   private final Retry retry;
 
@@ -410,21 +413,12 @@ public final class ImageBuilder {
       }
     }
     log.info("Pushing " + blobs.size() + " blobs (" + Progress.bytes(total) + ") to " + to.name());
-    long done = 0;
-    int uploaded = 0;
-    for (String d : blobs) {
-      Path file = layout.blob(d);
-      boolean existed = retry.call("checking blob " + d, () -> client.hasBlob(d), ImageBuilder::isTransient, log);
-      if (!existed) {
-        retry.call("pushing blob " + d, () -> {
-          client.pushBlob(d, file);
-          return null;
-        }, ImageBuilder::isTransient, log);
-        uploaded++;
-      }
-      done += Files.size(file);
-      progress.report("  pushed " + Progress.bytes(done) + " of " + Progress.bytes(total) + " (" + uploaded
-          + " uploaded, " + (blobs.indexOf(d) + 1 - uploaded) + " already there)", done == total);
+    BlobPush push = new BlobPush(client, layout, progress, total);
+    if (!blobs.isEmpty()) {
+      // the first blob alone: it answers the registry's authentication challenge (Basic or a Bearer token) once,
+      // so the parallel requests after it all go out authorized
+      push.one(blobs.get(0));
+      push.all(blobs.subList(1, blobs.size()));
     }
     for (OciLayout.Entry e : layout.entries()) {
       byte[] bytes = Files.readAllBytes(layout.blob(e.digest()));
@@ -436,6 +430,89 @@ public final class ImageBuilder {
       retry.call("tagging " + tag, () -> client.putManifest(tag, MediaTypes.OCI_INDEX, index),
           ImageBuilder::isTransient, log);
       log.info("  tagged " + to.name() + ":" + tag);
+    }
+  }
+
+  /**
+   * Uploads blobs that the registry does not have yet, {@value #PUSH_THREADS} at a time (each a HEAD, then the upload
+   * when missing, each retried on its own); the first failure stops the others and is thrown as it was.
+   */
+  private final class BlobPush {
+    private final RegistryClient client;
+    private final OciLayout layout;
+    private final Progress progress;
+    private final long total;
+    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger uploaded = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger present = new java.util.concurrent.atomic.AtomicInteger();
+
+    BlobPush(RegistryClient client, OciLayout layout, Progress progress, long total) {
+      this.client = client;
+      this.layout = layout;
+      this.progress = progress;
+      this.total = total;
+    }
+
+    void one(String digest) throws IOException, InterruptedException {
+      Path file = layout.blob(digest);
+      boolean existed = retry.call("checking blob " + digest, () -> client.hasBlob(digest), ImageBuilder::isTransient,
+          log);
+      if (!existed) {
+        retry.call("pushing blob " + digest, () -> {
+          client.pushBlob(digest, file);
+          return null;
+        }, ImageBuilder::isTransient, log);
+      }
+      int up = existed ? uploaded.get() : uploaded.incrementAndGet();
+      int there = existed ? present.incrementAndGet() : present.get();
+      long sum = done.addAndGet(Files.size(file));
+      progress.report("  pushed " + Progress.bytes(sum) + " of " + Progress.bytes(total) + " (" + up
+          + " uploaded, " + there + " already there)", sum == total);
+    }
+
+    void all(List<String> digests) throws IOException, InterruptedException {
+      if (digests.isEmpty()) {
+        return;
+      }
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          Math.min(PUSH_THREADS, digests.size()), r -> {
+            Thread t = new Thread(r, "slipway-push-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      try {
+        List<java.util.concurrent.Future<Void>> futures = new ArrayList<>();
+        for (String d : digests) {
+          futures.add(pool.submit(() -> {
+            one(d);
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<Void> f : futures) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            pool.shutdownNow();
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+              throw io;
+            }
+            if (cause instanceof InterruptedException ie) {
+              throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+              throw re;
+            }
+            if (cause instanceof Error err) {
+              throw err;
+            }
+            throw new IOException(cause);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 

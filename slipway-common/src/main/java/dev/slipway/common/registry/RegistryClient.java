@@ -68,7 +68,8 @@ public final class RegistryClient {
   private final RegistryAccess access;
   private final HttpClient http;
   private final Log log;
-  private String authorization;
+  /** Set on a challenge, read by every request; several threads may push blobs through one client. */
+  private volatile String authorization;
 
   /** A client that reaches {@code registry} as {@code access} says (plain HTTP if listed, its timeouts). */
   public RegistryClient(
