@@ -37,12 +37,13 @@ class PipelineIT {
     Path history = project.resolve(".slipway/perf-history.jsonl");
     assertThat(Files.readAllLines(history)).hasSize(3);
 
-    // one build of history is too few for the build-level test, so the fixed thresholds decide: loosened here, since
-    // this test is about the wiring (the history is the baseline), and an unchanged build on a busy runner can move
-    // its p50 by more than 20 % (the gate's sensitivity is tested in perf-maven-plugin and it/perf-gate)
+    // one build of history is too few for the build-level test, so the fixed thresholds decide: set near their
+    // maximum here, since this test is about the wiring (the history is the baseline) and the example's endpoints
+    // answer in under a millisecond, where an unchanged build on a busy runner moved its p50 from 0.45 ms to 0.91 ms
+    // (+104 %) in one CI run (the gate's sensitivity is tested in perf-maven-plugin and it/perf-gate)
     MavenRun.Result second = MavenRun.in(project)
-        .args("verify", "-DskipTests", "-Dperf.skipTests=false", "-Dperf.warnThreshold=0.6",
-            "-Dperf.failThreshold=1.0").run();
+        .args("verify", "-DskipTests", "-Dperf.skipTests=false", "-Dperf.warnThreshold=3",
+            "-Dperf.failThreshold=9").run();
     assertThat(second.succeeded()).as(second.log()).isTrue();
     JsonNode compare = Json.mapper().readTree(project.resolve("target/slipway/perf/compare.json").toFile());
     assertThat(compare.path("baseline").path("kind").asText()).isEqualTo("history");
