@@ -94,6 +94,22 @@ public final class JournalRecord {
     public boolean delivered;
     public int attempts;
     public String detail;
+
+    /** The journal's record of Slack deliveries, their details redacted. */
+    public static List<Notification> of(List<dev.slipway.common.notify.SlackWebhook.Delivery> deliveries,
+        dev.slipway.common.Redactor redactor) {
+      List<Notification> out = new ArrayList<>();
+      for (var d : deliveries) {
+        Notification n = new Notification();
+        n.channel = d.channel().label();
+        n.source = d.source();
+        n.delivered = d.delivered();
+        n.attempts = d.attempts();
+        n.detail = redactor.redact(d.detail());
+        out.add(n);
+      }
+      return out;
+    }
   }
 
   /** MONITOR's verdict and the numbers it rests on. */

@@ -6,7 +6,6 @@ import dev.slipway.common.Redactor;
 import dev.slipway.common.notify.Channel;
 import dev.slipway.common.notify.Notifier;
 import dev.slipway.common.notify.SlackMessage;
-import dev.slipway.common.notify.SlackWebhook;
 import dev.slipway.deploy.ecs.EcsGateway;
 import dev.slipway.deploy.ecs.EcsGateway.AwsException;
 import dev.slipway.deploy.ecs.EcsGateway.ServiceView;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -194,16 +192,8 @@ public final class Rollbacker {
     facts.replaceAll((k, v) -> v == null ? null : redactor.redact(v));
     SlackMessage message = new SlackMessage(redactor.redact(headline + " (deploy:rollback)")).header(headline)
         .fields(facts).text(redactor.redact((ok ? "" : "Failure: ") + reason));
-    List<JournalRecord.Notification> sent = new ArrayList<>();
-    for (SlackWebhook.Delivery d : notifier.send(EnumSet.of(Channel.DEPLOYS, Channel.CRITICAL), message)) {
-      JournalRecord.Notification n = new JournalRecord.Notification();
-      n.channel = d.channel().label();
-      n.source = d.source();
-      n.delivered = d.delivered();
-      n.attempts = d.attempts();
-      n.detail = redactor.redact(d.detail());
-      sent.add(n);
-    }
+    List<JournalRecord.Notification> sent = JournalRecord.Notification.of(
+        notifier.send(EnumSet.of(Channel.DEPLOYS, Channel.CRITICAL), message), redactor);
     record.notifications = sent;
     long delivered = sent.stream().filter(n -> n.delivered).count();
     journal.step(Step.NOTIFY.name(), clock.now(), delivered == sent.size() ? "OK" : "FAILED",

@@ -8,7 +8,6 @@ import dev.slipway.deploy.pipeline.DeployContext;
 import dev.slipway.deploy.pipeline.DeployStep;
 import dev.slipway.deploy.pipeline.Step;
 import dev.slipway.deploy.pipeline.StepResult;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -58,17 +57,7 @@ public final class NotifyStep implements DeployStep {
     }
     message.links(Outcomes.links(ctx));
     List<SlackWebhook.Delivery> deliveries = ctx.notifier.send(channels(ctx), message);
-    List<JournalRecord.Notification> journal = new ArrayList<>();
-    for (SlackWebhook.Delivery d : deliveries) {
-      JournalRecord.Notification n = new JournalRecord.Notification();
-      n.channel = d.channel().label();
-      n.source = d.source();
-      n.delivered = d.delivered();
-      n.attempts = d.attempts();
-      n.detail = ctx.redactor.redact(d.detail());
-      journal.add(n);
-    }
-    r.notifications = journal;
+    r.notifications = JournalRecord.Notification.of(deliveries, ctx.redactor);
     long delivered = deliveries.stream().filter(SlackWebhook.Delivery::delivered).count();
     String detail = delivered + " of " + deliveries.size() + " Slack message(s) delivered"
         + (deliveries.isEmpty() ? " (no webhook for " + channels(ctx) + ")" : "");

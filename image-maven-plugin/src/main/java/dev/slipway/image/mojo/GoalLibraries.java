@@ -76,7 +76,7 @@ final class GoalLibraries {
    */
   static void runTwin(AbstractMojo mojo, RepositorySystem system, RepositorySystemSession session,
       List<RemoteRepository> repositories) throws MojoExecutionException, MojoFailureException {
-    ClassLoader twinLoader = loader(mojo.getClass(), system, session, repositories, mojo);
+    ClassLoader twinLoader = loader(mojo, system, session, repositories);
     Mojo twin;
     try {
       Class<?> type = Class.forName(mojo.getClass().getName(), true, twinLoader);
@@ -109,12 +109,12 @@ final class GoalLibraries {
     }
   }
 
-  private static synchronized ClassLoader loader(Class<?> mojoClass, RepositorySystem system,
-      RepositorySystemSession session, List<RemoteRepository> repositories, AbstractMojo mojo)
-      throws MojoExecutionException {
+  private static synchronized ClassLoader loader(AbstractMojo mojo, RepositorySystem system,
+      RepositorySystemSession session, List<RemoteRepository> repositories) throws MojoExecutionException {
     if (loader != null) {
       return loader;
     }
+    Class<?> mojoClass = mojo.getClass();
     ClassLoader realm = mojoClass.getClassLoader();
     List<ArtifactRequest> requests = new ArrayList<>();
     for (String coordinates : read(realm)) {
